@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make demo` and `make test` (README.md).
+PORT ?= 8000
+SEED ?= 42
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PYTHON ?= python3
+# The demo's own key: good for a laptop, never for production (docs/configuration.md).
+DEMO_ENV := TELCOBILL_SECRET_KEY=demo-only-insecure-key-change-me-0123456789abcdef TELCOBILL_DEBUG=1 TELCOBILL_HTTPS=0
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(DEMO_ENV) $(BIN)/telcobill migrate --no-input -v0
+	$(DEMO_ENV) $(BIN)/telcobill demo --seed $(SEED)
+	$(DEMO_ENV) $(BIN)/telcobill runserver 127.0.0.1:$(PORT) --noreload --insecure
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""telcobill: billing platform and customer space for telecom operators."""

@@ -1,0 +1,53 @@
+"""Start-up checks of the configuration (run by every `telcobill` command and the web server)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from stdnum.eu import at_02, vat
+from stdnum.fr import siren, siret
+
+
+@register(Tags.security, deploy=False)
+def check_secret_key(app_configs, **kwargs):
+    if not settings.SECRET_KEY:
+        return [Error("TELCOBILL_SECRET_KEY is not set", hint="Set it in the environment (docs/configuration.md).",
+                      id="telcobill.E001")]
+    if not settings.DEBUG and len(settings.SECRET_KEY) < 32:
+        return [Warning("TELCOBILL_SECRET_KEY is short for production", hint="Use 50 random characters.",
+                        id="telcobill.W001")]
+    return []
+
+
+@register()
+def check_operator_identity(app_configs, **kwargs):
+    """The operator's identity is printed on every document: refuse to start with a wrong one."""
+    op = settings.OPERATOR
+    errors = []
+    for key, valid, env, expected in [
+        ("siren", siren.is_valid, "TELCOBILL_OPERATOR_SIREN", "9 digits with a valid checksum"),
+        ("siret", siret.is_valid, "TELCOBILL_OPERATOR_SIRET", "14 digits with a valid checksum"),
+        ("vat_number", vat.is_valid, "TELCOBILL_OPERATOR_VAT", "an intra-EU VAT number such as FR44732829320"),
+        ("creditor_identifier", at_02.is_valid, "TELCOBILL_SEPA_CREDITOR_ID", "a SEPA creditor identifier (ICS)"),
+    ]:
+        if not valid(op[key]):
+            errors.append(Error(f"{env}={op[key]!r} is not valid: expected {expected}", id="telcobill.E002"))
+    if op["siret"] and not op["siret"].startswith(op["siren"]):
+        errors.append(Error("TELCOBILL_OPERATOR_SIRET does not start with TELCOBILL_OPERATOR_SIREN",
+                            id="telcobill.E003"))
+    for key in ("name", "legal_form", "share_capital", "rcs", "address_line1", "postcode", "city"):
+        if not op[key].strip():
+            errors.append(Error(f"the operator's {key} is empty: every invoice must print it", id="telcobill.E004"))
+    return errors
+
+
+@register()
+def check_data_dir(app_configs, **kwargs):
+    try:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        probe = settings.DATA_DIR / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        return [Error(f"TELCOBILL_DATA_DIR {settings.DATA_DIR} is not writable: {exc}", id="telcobill.E005")]
+    return []

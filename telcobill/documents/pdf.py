@@ -1,0 +1,562 @@
+"""The printable document: a PDF/A-3b page rendered by Typst with the CII XML attached (Factur-X).
+
+`render_pdf(doc, xml)` is pure: a `Document` and its XML in, PDF bytes out. Every text is
+prepared here (money and dates by babel, MSISDNs by phonenumbers, words in the document's
+language) and handed to `templates/invoice.typ` as JSON through `sys.inputs`, so a customer's
+name is data, never Typst markup. The template attaches the XML itself (`pdf.attach`,
+AFRelationship /Alternative); pikepdf then adds the Factur-X properties to the XMP metadata.
+
+One `typst.Compiler` per process keeps the parsed template and the loaded fonts; only the
+inputs change between documents.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import threading
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pikepdf
+import typst
+from babel import Locale
+from babel.dates import format_date, format_interval
+from babel.numbers import format_currency, format_decimal, format_percent
+from facturx import get_xml_from_pdf
+from lxml import etree
+
+from telcobill.customers.identifiers import format_msisdn
+from telcobill.documents.data import Document, DocumentLine, Party, Payment
+from telcobill.money import to_cents, vat_of
+
+TEMPLATES = Path(__file__).with_name("templates")
+FACTURX_FILENAME = "factur-x.xml"
+FX_NS = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+DEFAULT_BRAND_COLOUR = "#0057B8"
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+SECTIONS = ("plan_options", "communications", "one_off", "third_party", "adjustments", "penalties")
+# Notes printed elsewhere (REG in the footer, TXD as the VAT-on-debits mention) or not for people (BAR).
+_UNPRINTED_NOTES = {"BAR", "REG", "TXD"}
+# Code de commerce L441-9/L441-10: payment-terms mentions owed to professionals only.
+_B2B_NOTES = ("PMD", "PMT", "AAB")
+
+LABELS = {
+    "fr": {
+        "invoice": "Facture", "credit_note": "Avoir",
+        "number_invoice": "N° de facture", "number_credit_note": "N° d'avoir",
+        "issue_date": "Date d'émission", "account": "N° de compte", "period": "Période facturée",
+        "due_date": "Date d'échéance", "buyer_siren": "SIREN client", "buyer_vat": "N° TVA client",
+        "corrects": "Facture d'origine", "sender": "Expéditeur",
+        "amount_due": "Montant à payer", "credit_amount": "Montant de l'avoir",
+        "nothing_due": "Rien à payer", "incl_vat": "TTC", "excl_vat": "HT",
+        "summary": "Synthèse", "by_line": "Récapitulatif par ligne", "detail": "Détail",
+        "line": "Ligne", "account_level": "Compte", "charges": "Nature", "detail_of_line": "Détail de la ligne",
+        "col_description": "Description", "col_period": "Période", "col_quantity": "Qté",
+        "col_unit_price": "PU HT", "col_net": "Montant HT", "col_vat": "TVA",
+        "col_gross": "Montant TTC", "col_vat_amount": "Montant TVA", "col_base": "Base HT",
+        "col_rate": "Taux",
+        "section_total": "Total", "vat_breakdown": "Détail de la TVA",
+        "total_net": "Total HT", "total_vat": "Total TVA", "total_gross": "Total TTC",
+        "prepaid": "Déjà réglé", "balance": "Reste à payer", "credit_total": "Total de l'avoir TTC",
+        "conditions": "Conditions de règlement", "information": "Informations",
+        "third_party_note": "Achats et services facturés pour le compte de fournisseurs tiers.",
+        "page": "Page",
+        "sections": {
+            "plan_options": "Forfaits et options", "communications": "Communications",
+            "one_off": "Produits et frais ponctuels", "third_party": "Services de tiers",
+            "adjustments": "Ajustements", "penalties": "Pénalités et indemnités",
+        },
+        "other_section": "Autres",
+        "vat_category": {"O": "Non soumis", "AE": "Autoliquidation", "E": "Exonéré",
+                         "K": "Exonéré (UE)", "G": "Export"},
+        "operation": {"services": "prestations de services", "goods": "livraisons de biens",
+                      "mixed": "livraisons de biens et prestations de services"},
+        "operation_label": "Opération", "vat_on_debits": "TVA acquittée sur les débits",
+        "support": "Service client", "support_business": "Ligne dédiée Pro",
+        "capital": "{form} au capital de {capital}", "vat_number": "N° TVA",
+    },
+    "en": {
+        "invoice": "Invoice", "credit_note": "Credit note",
+        "number_invoice": "Invoice no.", "number_credit_note": "Credit note no.",
+        "issue_date": "Issue date", "account": "Account no.", "period": "Billing period",
+        "due_date": "Due date", "buyer_siren": "Customer SIREN", "buyer_vat": "Customer VAT no.",
+        "corrects": "Original invoice", "sender": "Sender",
+        "amount_due": "Amount due", "credit_amount": "Credit amount",
+        "nothing_due": "Nothing to pay", "incl_vat": "incl. VAT", "excl_vat": "excl. VAT",
+        "summary": "Summary", "by_line": "Summary by line", "detail": "Detail",
+        "line": "Line", "account_level": "Account", "charges": "Charges", "detail_of_line": "Detail for line",
+        "col_description": "Description", "col_period": "Period", "col_quantity": "Qty",
+        "col_unit_price": "Unit price", "col_net": "Excl. VAT", "col_vat": "VAT",
+        "col_gross": "Incl. VAT", "col_vat_amount": "VAT amount", "col_base": "Taxable amount",
+        "col_rate": "Rate",
+        "section_total": "Total", "vat_breakdown": "VAT breakdown",
+        "total_net": "Total excl. VAT", "total_vat": "Total VAT", "total_gross": "Total incl. VAT",
+        "prepaid": "Already paid", "balance": "Balance due", "credit_total": "Credit total incl. VAT",
+        "conditions": "Payment terms", "information": "Information",
+        "third_party_note": "Purchases and services billed on behalf of third-party providers.",
+        "page": "Page",
+        "sections": {
+            "plan_options": "Plans and options", "communications": "Communications",
+            "one_off": "One-off products and fees", "third_party": "Third-party services",
+            "adjustments": "Adjustments", "penalties": "Penalties and indemnities",
+        },
+        "other_section": "Other",
+        "vat_category": {"O": "Out of scope", "AE": "Reverse charge", "E": "Exempt",
+                         "K": "Exempt (EU)", "G": "Export"},
+        "operation": {"services": "supply of services", "goods": "supply of goods",
+                      "mixed": "supply of goods and services"},
+        "operation_label": "Operation", "vat_on_debits": "VAT paid on debits (option)",
+        "support": "Customer service", "support_business": "Business line",
+        "capital": "{form} with a share capital of {capital}", "vat_number": "VAT no.",
+    },
+}
+
+# UN/ECE rec. 20 units shown next to a quantity; "C62" (one) and unknown codes show the number alone.
+UNITS = {
+    "fr": {"MIN": "min", "SEC": "s", "HUR": "h", "DAY": "j", "MON": "mois", "4L": "Mo", "E34": "Go",
+           "2P": "ko", "MBT": "Mbit"},
+    "en": {"MIN": "min", "SEC": "s", "HUR": "h", "DAY": "d", "MON": "mo", "4L": "MB", "E34": "GB",
+           "2P": "kB", "MBT": "Mbit"},
+}
+
+PAYMENT_TEXT = {
+    "fr": {
+        "debit": "Prélevé le {date} sur le compte {iban}", "debit_refs": "RUM {umr} · ICS {ics}",
+        "transfer": "À régler par virement avant le {date}", "transfer_ref": "Référence à indiquer : {ref}",
+        "card": "À régler par carte bancaire avant le {date}",
+        "pay_by": "À régler avant le {date}",
+        "credit_ref": "Avoir relatif à la facture {number} du {date}", "reason": "Motif : {reason}",
+        "credit_next": "Déduit de votre prochaine facture", "credit_refund": "Remboursé sur le compte {iban}",
+        "credit_transfer": "Remboursé par virement sur le compte {iban}", "split": "Total HT {net} · TVA {vat} · Total TTC {gross}",
+    },
+    "en": {
+        "debit": "Debited on {date} from account {iban}", "debit_refs": "Mandate (UMR) {umr} · Creditor ID {ics}",
+        "transfer": "To pay by bank transfer before {date}", "transfer_ref": "Reference to quote: {ref}",
+        "card": "To pay by card before {date}",
+        "pay_by": "To pay before {date}",
+        "credit_ref": "Credit note for invoice {number} of {date}", "reason": "Reason: {reason}",
+        "credit_next": "Deducted from your next invoice", "credit_refund": "Refunded to account {iban}",
+        "credit_transfer": "Refunded by bank transfer to account {iban}",
+        "split": "Total excl. VAT {net} · VAT {vat} · Total incl. VAT {gross}",
+    },
+}
+
+
+# ---------------------------------------------------------------- public API
+
+
+def render_pdf(doc: Document, xml: bytes) -> bytes:
+    """The Factur-X PDF/A-3b of `doc`, with `xml` (UTF-8 CII) attached as factur-x.xml."""
+    return add_facturx_metadata(render_page(doc, xml))
+
+
+def render_page(doc: Document, xml: bytes) -> bytes:
+    """Typst's PDF/A-3b with the XML attached, before the Factur-X XMP properties are added."""
+    inputs = {"data": json.dumps(context(doc), ensure_ascii=False), "xml": xml.decode("utf-8")}
+    return _compiler().compile(format="pdf", pdf_standards="a-3b", sys_inputs=inputs)
+
+
+def add_facturx_metadata(pdf: bytes) -> bytes:
+    """Add fx:DocumentType/DocumentFileName/Version/ConformanceLevel (EN 16931) to the XMP,
+    with the PDF/A extension-schema description `factur-x` writes, keeping pdfaid 3/B."""
+    with pikepdf.open(io.BytesIO(pdf)) as pdf_doc:
+        metadata = pdf_doc.Root.Metadata
+        metadata.write(_facturx_xmp(metadata.read_bytes()))
+        out = io.BytesIO()
+        # Pass the page streams through untouched: only the metadata stream changed.
+        pdf_doc.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False)
+    return out.getvalue()
+
+
+def read_back(pdf: bytes) -> bytes:
+    """The embedded factur-x.xml, read with the `factur-x` library's own reader."""
+    filename, xml = get_xml_from_pdf(pdf, check_xsd=False, filenames=[FACTURX_FILENAME])
+    if not filename:
+        raise ValueError("no factur-x.xml attachment in this PDF")
+    return xml
+
+
+def pdfa_markers(pdf: bytes) -> dict[str, str]:
+    """The PDF/A identification and Factur-X properties of the XMP metadata, e.g.
+    {"pdfaid:part": "3", "pdfaid:conformance": "B", "fx:ConformanceLevel": "EN 16931", ...}."""
+    with pikepdf.open(io.BytesIO(pdf)) as pdf_doc:
+        meta = pdf_doc.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False)
+        keys = {"pdfaid:part": "pdfaid:part", "pdfaid:conformance": "pdfaid:conformance"}
+        for name in ("DocumentType", "DocumentFileName", "Version", "ConformanceLevel"):
+            keys[f"fx:{name}"] = f"{{{FX_NS}}}{name}"
+        return {key: str(meta[xmp_key]) for key, xmp_key in keys.items() if xmp_key in meta}
+
+
+# ---------------------------------------------------------------- Typst
+
+
+_local = threading.local()
+
+
+def _compiler() -> typst.Compiler:
+    # One per process (a forked worker builds its own) and per thread: a compiler is not shared.
+    if getattr(_local, "pid", None) != os.getpid():
+        _local.compiler = typst.Compiler(
+            str(TEMPLATES / "invoice.typ"),
+            root=str(TEMPLATES),
+            font_paths=[str(TEMPLATES / "fonts")],
+            ignore_system_fonts=True,
+        )
+        _local.pid = os.getpid()
+    return _local.compiler
+
+
+# ---------------------------------------------------------------- XMP
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_EXT = "http://www.aiim.org/pdfa/ns/extension/"
+_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+_PROP = "http://www.aiim.org/pdfa/ns/property#"
+# Names and descriptions as factur-x 7.8 (facturx.generate_xmp_object) writes them.
+_FX_PROPERTIES = {
+    "DocumentFileName": "The name of the embedded XML document",
+    "DocumentType": "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER",
+    "Version": "The actual version of the standard applying to the embedded XML document",
+    "ConformanceLevel": "The conformance level of the embedded XML document",
+}
+_FX_VALUES = {"DocumentType": "INVOICE", "DocumentFileName": FACTURX_FILENAME, "Version": "1.0",
+              "ConformanceLevel": "EN 16931"}
+_XPACKET_HEAD = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'.encode()
+
+
+def _facturx_xmp(xmp: bytes) -> bytes:
+    root = etree.fromstring(xmp)
+    rdf = root.find(f"{{{_RDF}}}RDF")
+    resource = {f"{{{_RDF}}}parseType": "Resource"}
+    # One pdfaExtension:schemas per packet: join the bag Typst wrote (xmpMM, pdf) if there is one.
+    bag = rdf.find(f"{{{_RDF}}}Description/{{{_EXT}}}schemas/{{{_RDF}}}Bag")
+    if bag is None:
+        holder = etree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""},
+                                  nsmap={"pdfaExtension": _EXT, "pdfaSchema": _SCHEMA, "pdfaProperty": _PROP})
+        bag = etree.SubElement(etree.SubElement(holder, f"{{{_EXT}}}schemas"), f"{{{_RDF}}}Bag")
+    schema = etree.SubElement(bag, f"{{{_RDF}}}li", resource)
+    etree.SubElement(schema, f"{{{_SCHEMA}}}schema").text = "Factur-X PDFA Extension Schema"
+    etree.SubElement(schema, f"{{{_SCHEMA}}}namespaceURI").text = FX_NS
+    etree.SubElement(schema, f"{{{_SCHEMA}}}prefix").text = "fx"
+    seq = etree.SubElement(etree.SubElement(schema, f"{{{_SCHEMA}}}property"), f"{{{_RDF}}}Seq")
+    for name, description in _FX_PROPERTIES.items():
+        prop = etree.SubElement(seq, f"{{{_RDF}}}li", resource)
+        etree.SubElement(prop, f"{{{_PROP}}}name").text = name
+        etree.SubElement(prop, f"{{{_PROP}}}valueType").text = "Text"
+        etree.SubElement(prop, f"{{{_PROP}}}category").text = "external"
+        etree.SubElement(prop, f"{{{_PROP}}}description").text = description
+    values = etree.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""}, nsmap={"fx": FX_NS})
+    for name, value in _FX_VALUES.items():
+        etree.SubElement(values, f"{{{FX_NS}}}{name}").text = value
+    return _XPACKET_HEAD + etree.tostring(root, encoding="utf-8") + b'<?xpacket end="w"?>'
+
+
+# ---------------------------------------------------------------- what the template prints
+
+
+def context(doc: Document) -> dict:
+    """Everything the template prints, as ready-made strings (JSON-serialisable)."""
+    lang = doc.language if doc.language in LABELS else "fr"
+    fmt = _Formats(lang, doc.currency)
+    labels = LABELS[lang]
+    b2c = not doc.buyer_is_business
+    credit = doc.kind == "credit_note"
+    title = labels["credit_note" if credit else "invoice"]
+
+    sections, by_msisdn = [], {}
+    for key, lines in _by_section(doc.lines):
+        groups = []
+        for msisdn, rows in _by_msisdn(lines):
+            net = sum((r.net_amount for r in rows), Decimal(0))
+            gross = sum((_gross(r) for r in rows), Decimal(0))
+            label = f"{labels['line']} {format_msisdn(msisdn)}" if msisdn else (
+                f"{labels['account_level']} {doc.account_number}")
+            total = by_msisdn.setdefault(msisdn, [label, Decimal(0), Decimal(0)])
+            total[1] += net
+            total[2] += gross
+            groups.append({"label": label, "total": fmt.money(gross if b2c else net),
+                           "rows": [_row(r, fmt) for r in rows]})
+        net = sum((r.net_amount for r in lines), Decimal(0))
+        gross = sum((_gross(r) for r in lines), Decimal(0))
+        sections.append({
+            "key": key, "title": labels["sections"].get(key, labels["other_section"]),
+            "note": labels["third_party_note"] if key == "third_party" else "",
+            "groups": groups, "net": fmt.money(net), "gross": fmt.money(gross),
+        })
+
+    # With a single line (MSISDN) the detail is not split per line: the heading names it.
+    single = len(by_msisdn) == 1 and "" not in by_msisdn
+    detail = f"{labels['detail_of_line']} {format_msisdn(next(iter(by_msisdn)))}" if single else labels["detail"]
+    return {
+        "lang": lang, "b2c": b2c, "credit": credit, "labels": _table_labels(labels, b2c),
+        "detail_title": detail, "grouped": not single,
+        "brand": _brand(doc),
+        "title": title, "number": doc.number,
+        "document_title": f"{title} {doc.number}",
+        "seller": {"name": doc.seller.name, "address": _one_line(doc.seller, lang)},
+        "recipient": _recipient(doc.buyer, lang),
+        "sender_line": f"{doc.seller.name} · {_one_line(doc.seller, lang)}",
+        "meta": _meta(doc, labels, fmt),
+        "summary": _summary(doc, labels, fmt),
+        "sections": sections,
+        "by_line": [
+            {"label": label, "net": fmt.money(net), "gross": fmt.money(gross)}
+            for label, net, gross in by_msisdn.values()
+        ] if len(by_msisdn) > 1 else [],
+        "vat": [_vat_row(v, labels, fmt) for v in doc.vat_totals],
+        "totals": _totals(doc, labels, fmt),
+        "notes": _notes(doc, labels, fmt),
+        "footer": _footer(doc, labels, lang),
+        "running_header": f"{title} {doc.number} · {labels['account']} {doc.account_number}",
+    }
+
+
+class _Formats:
+    def __init__(self, lang: str, currency: str):
+        self.lang, self.locale, self.currency = lang, LOCALES[lang], currency
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, self.currency, locale=self.locale)
+
+    def unit_price(self, amount: Decimal) -> str:
+        # At least 2 decimals, and the catalogue's up to 6 when it has them (0,0825 €).
+        return format_currency(amount, self.currency, locale=self.locale, decimal_quantization=False)
+
+    def date(self, value: date | None) -> str:
+        return format_date(value, "medium", locale=self.locale) if value else ""
+
+    def period(self, start: date | None, end: date | None) -> str:
+        if not start or not end or start == end:
+            return self.date(start or end)
+        if self.lang != "fr":
+            return format_interval(start, end, "yMMMd", locale=self.locale)
+        if (start.year, start.month) == (end.year, end.month):
+            first = str(start.day)
+        elif start.year == end.year:
+            first = format_date(start, "d MMM", locale=self.locale)
+        else:
+            first = self.date(start)
+        return f"du {first} au {self.date(end)}"
+
+    def quantity(self, value: Decimal, unit_code: str) -> str:
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        number = format_decimal(value, locale=self.locale, decimal_quantization=False)
+        unit = UNITS[self.lang].get(unit_code, "")
+        return f"{number}\u00a0{unit}" if unit else number
+
+    def rate(self, rate: Decimal) -> str:
+        return format_percent(rate / 100, locale=self.locale, decimal_quantization=False)
+
+
+def _gross(line: DocumentLine) -> Decimal:
+    """The amount incl. VAT a person reads on the row: the advertised price when there is one."""
+    if line.unit_price_incl_vat is not None:
+        return to_cents(line.quantity * line.unit_price_incl_vat)
+    return line.net_amount + vat_of(line.net_amount, line.vat_rate)
+
+
+def _by_section(lines: Iterable[DocumentLine]) -> list[tuple[str, list[DocumentLine]]]:
+    order = {key: i for i, key in enumerate(SECTIONS)}
+    groups: dict[str, list[DocumentLine]] = {}
+    for line in sorted(lines, key=lambda line: line.number):
+        groups.setdefault(line.section, []).append(line)
+    return sorted(groups.items(), key=lambda item: order.get(item[0], len(order)))
+
+
+def _by_msisdn(lines: list[DocumentLine]) -> list[tuple[str, list[DocumentLine]]]:
+    groups: dict[str, list[DocumentLine]] = {}
+    for line in lines:
+        groups.setdefault(line.msisdn, []).append(line)
+    # Account-level charges (no line) first, then the lines in the order they first appear.
+    return sorted(groups.items(), key=lambda item: item[0] != "")
+
+
+def _row(line: DocumentLine, fmt: _Formats) -> dict:
+    return {
+        "description": line.description,
+        "period": fmt.period(line.period_start, line.period_end),
+        "quantity": fmt.quantity(line.quantity, line.unit_code),
+        "unit_price": fmt.unit_price(line.unit_price),
+        "net": fmt.money(line.net_amount),
+        "vat": _rate_label(line.vat_category, line.vat_rate, fmt),
+        "gross": fmt.money(_gross(line)),
+    }
+
+
+def _rate_label(category: str, rate: Decimal, fmt: _Formats) -> str:
+    return LABELS[fmt.lang]["vat_category"].get(category) or fmt.rate(rate)
+
+
+def _table_labels(labels: dict, b2c: bool) -> dict:
+    columns = [labels[k] for k in ("col_description", "col_period", "col_quantity", "col_unit_price",
+                                   "col_net", "col_vat")]
+    if b2c:
+        columns.append(labels["col_gross"])
+    keys = ("summary", "by_line", "detail", "charges", "line", "section_total", "vat_breakdown", "col_base",
+            "col_rate", "col_vat_amount", "page", "excl_vat", "incl_vat", "sender")
+    return {"columns": columns, **{k: labels[k] for k in keys}}
+
+
+def _brand(doc: Document) -> dict:
+    colour = str(doc.extra.get("brand_colour", ""))
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+        colour = DEFAULT_BRAND_COLOUR
+    return {"name": str(doc.extra.get("brand_name") or doc.seller.name), "colour": colour}
+
+
+def _country(code: str, lang: str) -> str:
+    return Locale.parse(LOCALES[lang]).territories.get(code, code)
+
+
+def _one_line(party: Party, lang: str) -> str:
+    a = party.address
+    parts = [a.line1, a.line2, f"{a.postcode} {a.city}"]
+    if a.country_code != "FR":
+        parts.append(_country(a.country_code, lang))
+    return ", ".join(p for p in parts if p)
+
+
+def _recipient(party: Party, lang: str) -> list[str]:
+    """The postal block (NF Z10-011): name, street lines, postcode and CITY, COUNTRY abroad."""
+    a = party.address
+    lines = [party.name, a.line1, a.line2, f"{a.postcode} {a.city.upper()}"]
+    if a.country_code != "FR":
+        lines.append(_country(a.country_code, "fr").upper())
+    return [line for line in lines if line]
+
+
+def _meta(doc: Document, labels: dict, fmt: _Formats) -> list[list[str]]:
+    credit = doc.kind == "credit_note"
+    rows = [
+        [labels["number_credit_note" if credit else "number_invoice"], doc.number],
+        [labels["issue_date"], fmt.date(doc.issue_date)],
+        [labels["account"], doc.account_number],
+        [labels["period"], fmt.period(doc.period_start, doc.period_end)],
+    ]
+    if credit and doc.corrected_number:
+        rows.append([labels["corrects"], f"{doc.corrected_number} ({fmt.date(doc.corrected_issue_date)})"])
+    if doc.payment.due_date and not credit:
+        rows.append([labels["due_date"], fmt.date(doc.payment.due_date)])
+    if doc.buyer_is_business:
+        rows += [[labels["buyer_siren"], doc.buyer.siren], [labels["buyer_vat"], doc.buyer.vat_number]]
+    return [row for row in rows if row[1]]
+
+
+def _masked_iban(iban: str) -> str:
+    iban = iban.replace(" ", "")
+    return f"{iban[:4]} •••• {iban[-4:]}" if len(iban) > 8 else iban
+
+
+def _summary(doc: Document, labels: dict, fmt: _Formats) -> dict:
+    pay: Payment = doc.payment
+    text = PAYMENT_TEXT[fmt.lang]
+    credit = doc.kind == "credit_note"
+    lines: list[str] = []
+    if credit:
+        if doc.corrected_number:
+            lines.append(text["credit_ref"].format(number=doc.corrected_number,
+                                                   date=fmt.date(doc.corrected_issue_date)))
+        if doc.reason:
+            lines.append(text["reason"].format(reason=doc.reason))
+        if pay.means_code == "97":
+            lines.append(text["credit_next"])
+        elif pay.means_code == "59" and pay.debtor_iban:
+            lines.append(text["credit_refund"].format(iban=_masked_iban(pay.debtor_iban)))
+        elif pay.means_code in ("58", "30"):
+            lines.append(text["credit_transfer"].format(iban=_masked_iban(pay.payee_iban or pay.debtor_iban)))
+    elif doc.amount_due > 0:
+        due = fmt.date(pay.collection_date or pay.due_date)
+        if pay.means_code == "59":
+            lines.append(text["debit"].format(date=due, iban=_masked_iban(pay.debtor_iban)))
+            if pay.mandate_reference or pay.creditor_identifier:
+                lines.append(text["debit_refs"].format(umr=pay.mandate_reference, ics=pay.creditor_identifier))
+        elif pay.means_code in ("58", "30"):
+            lines.append(text["transfer"].format(date=fmt.date(pay.due_date)))
+            lines.append(text["transfer_ref"].format(ref=pay.remittance_reference or doc.number))
+            if pay.payee_iban:
+                lines.append(" · ".join(p for p in (f"IBAN {pay.payee_iban}",
+                                                    f"BIC {pay.payee_bic}" if pay.payee_bic else "") if p))
+        elif pay.means_code == "48":
+            lines.append(text["card"].format(date=fmt.date(pay.due_date)))
+        elif pay.due_date:
+            lines.append(text["pay_by"].format(date=fmt.date(pay.due_date)))
+    if doc.buyer_is_business:
+        lines.append(text["split"].format(net=fmt.money(doc.total_net), vat=fmt.money(doc.total_vat),
+                                          gross=fmt.money(doc.total_gross)))
+    if credit:
+        headline, amount = labels["credit_amount"], doc.total_gross
+    elif doc.amount_due > 0:
+        headline, amount = labels["amount_due"], doc.amount_due
+    else:
+        headline, amount = labels["nothing_due"], doc.amount_due
+    return {"headline": headline, "amount": fmt.money(amount), "suffix": labels["incl_vat"], "lines": lines}
+
+
+def _vat_row(vat, labels: dict, fmt: _Formats) -> dict:
+    label = _rate_label(vat.category, vat.rate, fmt)
+    return {"rate": label, "reason": vat.exemption_reason, "base": fmt.money(vat.base),
+            "amount": fmt.money(vat.amount)}
+
+
+def _totals(doc: Document, labels: dict, fmt: _Formats) -> list[dict]:
+    rows = [
+        {"label": labels["total_net"], "value": fmt.money(doc.total_net), "strong": False},
+        {"label": labels["total_vat"], "value": fmt.money(doc.total_vat), "strong": False},
+    ]
+    if doc.kind == "credit_note":
+        rows.append({"label": labels["credit_total"], "value": fmt.money(doc.total_gross), "strong": True})
+    elif doc.prepaid:
+        rows += [
+            {"label": labels["total_gross"], "value": fmt.money(doc.total_gross), "strong": False},
+            {"label": labels["prepaid"], "value": fmt.money(doc.prepaid), "strong": False},
+            {"label": labels["balance"], "value": fmt.money(doc.amount_due), "strong": True},
+        ]
+    else:
+        rows.append({"label": labels["total_gross"], "value": fmt.money(doc.total_gross), "strong": True})
+    return rows
+
+
+def _notes(doc: Document, labels: dict, fmt: _Formats) -> dict:
+    texts = []
+    b2b = [(code, text) for code, text in doc.notes if code in _B2B_NOTES]
+    others = [text for code, text in doc.notes if code not in _B2B_NOTES and code not in _UNPRINTED_NOTES]
+    if doc.buyer_is_business:
+        if doc.payment.due_date and doc.kind != "credit_note":
+            texts.append(_colon(labels["due_date"], fmt.date(doc.payment.due_date), fmt.lang))
+        if doc.payment.terms:
+            texts.append(doc.payment.terms)
+        texts += [text for _, text in sorted(b2b, key=lambda n: _B2B_NOTES.index(n[0]))]
+    if not doc.vat_on_debits:
+        others += [text for code, text in doc.notes if code == "TXD"]
+    title = labels["conditions"] if doc.buyer_is_business else labels["information"]
+    return {"title": title, "texts": texts + others}
+
+
+def _footer(doc: Document, labels: dict, lang: str) -> list[str]:
+    """Three lines on every page: who the seller is, the tax mentions, how to reach support."""
+    s = doc.seller
+    identity = [s.name]
+    if s.legal_form and s.share_capital:
+        identity.append(labels["capital"].format(form=s.legal_form, capital=s.share_capital))
+    else:
+        identity.append(s.legal_form)
+    identity += [s.rcs, f"SIREN {s.siren}" if s.siren else "",
+                 f"{labels['vat_number']} {s.vat_number}" if s.vat_number else ""]
+    operation = labels["operation"].get(doc.operation_category, doc.operation_category)
+    mentions = [_one_line(s, lang), _colon(labels["operation_label"], operation, lang),
+                labels["vat_on_debits"] if doc.vat_on_debits else ""]
+    support = [f"{labels['support']} {doc.support_phone}" if doc.support_phone else "",
+               f"{labels['support_business']} {doc.support_phone_business}" if doc.support_phone_business else "",
+               doc.support_url]
+    return [" · ".join(p for p in parts if p) for parts in (identity, mentions, support) if any(parts)]
+
+
+def _colon(label: str, value: str, lang: str) -> str:
+    # French typography puts a (no-break) space before the colon.
+    return f"{label}\u00a0: {value}" if lang == "fr" else f"{label}: {value}"

@@ -1,0 +1,207 @@
+"""Django settings: every value comes from the environment, here and nowhere else.
+
+Documented in docs/configuration.md; checked at start-up by `telcobill.checks`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(env("TELCOBILL_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+DOCUMENTS_DIR = DATA_DIR / "documents"
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file lives here by default
+
+DEBUG = env_bool("TELCOBILL_DEBUG")
+# No default secret: the demo and the tests set one explicitly (see Makefile and tests/conftest.py).
+SECRET_KEY = env("TELCOBILL_SECRET_KEY")
+ALLOWED_HOSTS = [h.strip() for h in env("TELCOBILL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in env("TELCOBILL_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    # Components, in dependency order (an app imports only those above it).
+    "telcobill.customers",
+    "telcobill.catalogue",
+    "telcobill.usage",
+    "telcobill.billing",
+    "telcobill.documents",
+    "telcobill.workflows",
+    "telcobill.portal",
+    "telcobill.backoffice",
+    "telcobill.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "telcobill.urls"
+WSGI_APPLICATION = "telcobill.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'telcobill.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent issuers queue instead of
+    # failing on a lock upgrade; WAL lets readers go on while a bill run writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "customers.Person"
+AUTHENTICATION_BACKENDS = ["telcobill.customers.auth.EmailOrMobileBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+# Failed sign-ins allowed per identifier within the window before a temporary lock-out.
+LOGIN_MAX_FAILURES = int(env("TELCOBILL_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(env("TELCOBILL_LOGIN_LOCKOUT_SECONDS", "900"))
+
+SESSION_COOKIE_AGE = int(env("TELCOBILL_SESSION_SECONDS", str(8 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and env_bool("TELCOBILL_HTTPS", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+TASKS = {
+    "default": {
+        # Immediate in tests (TELCOBILL_TASKS=immediate); the database queue everywhere else.
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env("TELCOBILL_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
+EMAIL_HOST = env("TELCOBILL_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(env("TELCOBILL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("TELCOBILL_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("TELCOBILL_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("TELCOBILL_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = env("TELCOBILL_EMAIL_FROM", "facturation@telcobill.invalid")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("TELCOBILL_LOG_LEVEL", "WARNING")},
+}
+
+# --- The operator: its identity is printed on every document --------------------------------
+# Defaults describe the fictional demo operator; a real operator sets every one of them.
+OPERATOR = {
+    "name": env("TELCOBILL_OPERATOR_NAME", "Telcobill Mobile"),
+    "legal_form": env("TELCOBILL_OPERATOR_LEGAL_FORM", "SAS"),
+    "share_capital": env("TELCOBILL_OPERATOR_SHARE_CAPITAL", "1 250 000 €"),
+    "rcs": env("TELCOBILL_OPERATOR_RCS", "RCS Paris 732 829 320"),
+    "siren": env("TELCOBILL_OPERATOR_SIREN", "732829320"),
+    "siret": env("TELCOBILL_OPERATOR_SIRET", "73282932000074"),
+    "vat_number": env("TELCOBILL_OPERATOR_VAT", "FR44732829320"),
+    "address_line1": env("TELCOBILL_OPERATOR_ADDRESS", "12 rue de la Convention"),
+    "postcode": env("TELCOBILL_OPERATOR_POSTCODE", "75015"),
+    "city": env("TELCOBILL_OPERATOR_CITY", "Paris"),
+    "country_code": env("TELCOBILL_OPERATOR_COUNTRY", "FR"),
+    "creditor_identifier": env("TELCOBILL_SEPA_CREDITOR_ID", "FR72ZZZ123456"),
+    "iban": env("TELCOBILL_OPERATOR_IBAN", "FR7630006000011234567890189"),
+    "bic": env("TELCOBILL_OPERATOR_BIC", "AGRIFRPP"),
+    "email": env("TELCOBILL_OPERATOR_EMAIL", "facturation@telcobill.invalid"),
+    "support_phone": env("TELCOBILL_SUPPORT_PHONE", "3900"),
+    "support_phone_business": env("TELCOBILL_SUPPORT_PHONE_BUSINESS", "09 69 32 39 00"),
+    "support_url": env("TELCOBILL_SUPPORT_URL", "https://espace-client.telcobill.invalid"),
+    "electronic_address": env("TELCOBILL_OPERATOR_ELECTRONIC_ADDRESS", "732829320"),
+    # "option pour le paiement de la taxe d'après les débits"
+    "vat_on_debits": env_bool("TELCOBILL_VAT_ON_DEBITS", True),
+}
+
+# --- Billing ---------------------------------------------------------------------------------
+BILLING = {
+    "invoice_series_prefix": env("TELCOBILL_INVOICE_PREFIX", "F"),
+    "credit_note_series_prefix": env("TELCOBILL_CREDIT_NOTE_PREFIX", "AV"),
+    "billing_day": int(env("TELCOBILL_BILLING_DAY", "1")),
+    # A bill run's accounts whose total moved more than this from last cycle are reported.
+    "variance_percent": int(env("TELCOBILL_BILLRUN_VARIANCE_PERCENT", "30")),
+    "batch_size": int(env("TELCOBILL_BILLRUN_BATCH_SIZE", "500")),
+    # A bill run lock not refreshed for this long belongs to a dead process.
+    "lock_stale_seconds": int(env("TELCOBILL_BILLRUN_LOCK_STALE_SECONDS", "300")),
+    "direct_debit_days": int(env("TELCOBILL_DIRECT_DEBIT_DAYS", "14")),
+    "consumer_payment_days": int(env("TELCOBILL_CONSUMER_PAYMENT_DAYS", "15")),
+    # Late-payment penalty rate printed on business invoices (ECB rate + 10 points).
+    "late_penalty_text": env(
+        "TELCOBILL_LATE_PENALTY_TEXT",
+        "En cas de retard de paiement, pénalités au taux de refinancement de la BCE majoré de 10 points.",
+    ),
+    # Run the EN 16931 / Factur-X / BR-FR schematrons on business documents before numbering.
+    "schematron": env_bool("TELCOBILL_SCHEMATRON", True),
+}

@@ -1,0 +1,115 @@
+"""The bill run of a cycle: rate -> generate -> validate -> (approve) -> issue -> render.
+
+Each step calls the use case of the app that owns it. The run is idempotent and resumable:
+every batch commits on its own, a killed run continues where it stopped when started again,
+and the unique (account, cycle) constraint keeps one document per account and cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from telcobill.billing.models import BillRun, BillRunHold, BillRunStatus, Invoice, InvoiceStatus
+from telcobill.billing.services import billrun
+from telcobill.billing.services.drafts import compute_drafts
+from telcobill.billing.services.report import build_report
+from telcobill.catalogue.snapshot import load_snapshot
+from telcobill.customers.models import BillingAccount
+from telcobill.documents.services.validate import DraftValidator
+
+from .issuing import issue_and_store
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    pass
+
+
+def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recompute: bool = True,
+                 clock: Callable[[], datetime] = timezone.now, progress: Progress = _quiet,
+                 validation_workers: int = 0) -> BillRun:
+    """Compute the cycle (or resume an interrupted computation) and, once approved, issue it.
+
+    `approve_by`: approve the computed run in the same call (automation, the demo).
+    `recompute`: a computed, not yet approved run is computed again from the current facts.
+    Refuses with NotAllowed while another process runs the same cycle."""
+    run = billrun.get_or_create_run(cycle)
+    owner = billrun.new_lock_owner()
+    billrun.acquire_lock(run, owner, now=clock())
+    try:
+        run.refresh_from_db()
+        needs_compute = (
+            run.status == BillRunStatus.COMPUTING
+            or (run.status == BillRunStatus.COMPUTED and (trial or (recompute and not approve_by) or run.trial))
+        )
+        if needs_compute:
+            with DraftValidator(validation_workers) as validator:
+                _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=validator)
+        if approve_by and run.status == BillRunStatus.COMPUTED and not run.trial:
+            run = billrun.approve(cycle=cycle, by=approve_by, now=clock())
+        if run.status in (BillRunStatus.APPROVED, BillRunStatus.ISSUING) or (
+                run.status == BillRunStatus.ISSUED and _issuable(run).exists()):
+            _issue(run, owner, clock=clock, progress=progress)
+        return run
+    finally:
+        billrun.release_lock(run, owner)
+
+
+def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress, validator) -> None:
+    resuming = run.status == BillRunStatus.COMPUTING and run.generation > 0 and run.trial == trial
+    if not resuming:
+        run.generation += 1
+        run.status, run.trial, run.approved_by, run.approved_at = BillRunStatus.COMPUTING, trial, "", None
+        run.started_at, run.computed_at, run.finished_at = clock(), None, None
+        run.save()
+    catalogue = load_snapshot()
+    ids = list(BillingAccount.objects.order_by("pk").values_list("pk", flat=True))
+    if resuming:
+        done = set(Invoice.objects.filter(bill_run=run, generation=run.generation).values_list(
+            "billing_account_id", flat=True))
+        ids = [i for i in ids if i not in done]
+    size = settings.BILLING["batch_size"]
+    for start in range(0, len(ids), size):
+        batch = list(BillingAccount.objects.filter(pk__in=ids[start:start + size]).select_related("customer")
+                     .order_by("pk"))
+        compute_drafts(bill_run=run, accounts=batch, catalogue=catalogue)
+        drafts = list(Invoice.objects.filter(bill_run=run, billing_account__in=batch, status=InvoiceStatus.DRAFT)
+                      .select_related("corrects").prefetch_related("lines"))
+        validator.hold_failing(drafts, issue_date=run.issue_date)
+        billrun.heartbeat(run, owner, now=clock())
+        progress("compute", min(start + size, len(ids)), len(ids))
+    run.status, run.computed_at = BillRunStatus.COMPUTED, clock()
+    run.report = build_report(run)
+    run.save(update_fields=["status", "computed_at", "report"])
+
+
+def _issuable(run: BillRun):
+    held = BillRunHold.objects.filter(cycle=run.cycle).values("billing_account_id")
+    return Invoice.objects.filter(bill_run=run, status=InvoiceStatus.DRAFT).exclude(billing_account_id__in=held)
+
+
+def _issue(run: BillRun, owner: str, *, clock, progress: Progress) -> None:
+    BillRun.objects.filter(pk=run.pk).update(status=BillRunStatus.ISSUING)
+    run.status = BillRunStatus.ISSUING
+    total = _issuable(run).count()
+    done = 0
+    size = settings.BILLING["batch_size"]
+    while True:
+        batch = list(_issuable(run).order_by("billing_account__number")[:size])
+        if not batch:
+            break
+        # Every draft of the batch leaves the queue: issued, or held by the final checks.
+        issue_and_store(batch, issue_date=run.issue_date, now=clock())
+        done += len(batch)
+        billrun.heartbeat(run, owner, now=clock())
+        progress("issue", min(done, total), total)
+    with transaction.atomic():
+        run.status, run.finished_at = BillRunStatus.ISSUED, clock()
+        run.report = build_report(run)
+        run.save(update_fields=["status", "finished_at", "report"])
