@@ -43,7 +43,13 @@ def xpath(xml: bytes, path: str) -> list[str]:
     return [str(x) for x in etree.fromstring(xml).xpath(path, namespaces=NS)]
 
 
+CONTEXT = "//rsm:ExchangedDocumentContext"
+HEADER = "//rsm:ExchangedDocument"
 SETTLEMENT = "//ram:ApplicableHeaderTradeSettlement"
+MEANS = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans"
+TERMS = f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms"
+PRECEDING = f"{SETTLEMENT}/ram:InvoiceReferencedDocument"
+LINE_NOTE = "ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content/text()"
 TOTALS = f"{SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 BUYER = "//ram:BuyerTradeParty"
 SELLER = "//ram:SellerTradeParty"
@@ -59,7 +65,8 @@ def test_sample_amounts_are_consistent(variant):
         assert line.unit_price >= 0  # BR-27: credits go through a negative quantity
     assert doc.total_net == sum(line.net_amount for line in doc.lines)
     for vat in doc.vat_totals:
-        base = sum(l.net_amount for l in doc.lines if (l.vat_category, l.vat_rate) == (vat.category, vat.rate))
+        group = [ln for ln in doc.lines if (ln.vat_category, ln.vat_rate) == (vat.category, vat.rate)]
+        base = sum(ln.net_amount for ln in group)
         assert vat.base == base
         assert vat.amount == round_half_up(base * vat.rate / 100)
     assert doc.total_vat == sum(v.amount for v in doc.vat_totals)
@@ -81,16 +88,18 @@ def test_sample_identifiers_have_valid_check_digits():
 
 def test_sample_sections_and_msisdns():
     doc = sample_document()
-    assert {l.section for l in doc.lines} == {"plan_options", "one_off", "communications"}
-    assert all(l.msisdn.startswith("+33") and l.period_start and l.period_end for l in doc.lines)
-    assert [l.number for l in doc.lines] == list(range(1, len(doc.lines) + 1))
-    credit = next(l for l in doc.lines if l.quantity < 0)  # the prorated plan credit
-    assert (credit.quantity, credit.unit_price, credit.net_amount) == (Decimal(-15), Decimal("0.833"), Decimal("-12.50"))
+    assert {ln.section for ln in doc.lines} == {"plan_options", "one_off", "communications"}
+    assert all(ln.msisdn.startswith("+33") and ln.period_start and ln.period_end for ln in doc.lines)
+    assert [ln.number for ln in doc.lines] == list(range(1, len(doc.lines) + 1))
+    credit = next(ln for ln in doc.lines if ln.quantity < 0)  # the prorated plan credit
+    assert (credit.quantity, credit.unit_price) == (Decimal(-15), Decimal("0.833"))
+    assert credit.net_amount == Decimal("-12.50")
 
 
 def test_sample_notes():
     b2b, b2c = dict(sample_document().notes), dict(sample_document(business=False).notes)
-    assert b2b["PMT"] == "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €"
+    pmt = "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €"
+    assert b2b["PMT"] == pmt
     assert "BCE" in b2b["PMD"] and "10 points" in b2b["PMD"]
     assert b2b["AAB"] == "Pas d'escompte pour paiement anticipé"
     assert (b2b["BAR"], b2c["BAR"]) == ("B2B", "B2C")
@@ -117,13 +126,16 @@ def test_build_is_deterministic():
 
 def test_header_values_read_back():
     xml = build_cii(sample_document())
-    assert xpath(xml, "//rsm:ExchangedDocumentContext/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID/text()") == ["S1"]
-    assert xpath(xml, "//ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()") == ["urn:cen.eu:en16931:2017"]
-    assert xpath(xml, "//rsm:ExchangedDocument/ram:ID/text()") == ["F2026-000123"]
-    assert xpath(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["380"]
+    framework = xpath(xml, f"{CONTEXT}/ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID/text()")
+    assert framework == ["S1"]
+    guideline = xpath(xml, f"{CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID/text()")
+    assert guideline == ["urn:cen.eu:en16931:2017"]
+    assert xpath(xml, f"{HEADER}/ram:ID/text()") == ["F2026-000123"]
+    assert xpath(xml, f"{HEADER}/ram:TypeCode/text()") == ["380"]
     assert xpath(xml, "//ram:IssueDateTime/udt:DateTimeString/text()") == ["20261001"]
     assert xpath(xml, "//ram:IssueDateTime/udt:DateTimeString/@format") == ["102"]
-    assert xpath(xml, "//rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode/text()") == ["PMT", "PMD", "AAB", "TXD", "BAR"]
+    subject_codes = xpath(xml, f"{HEADER}/ram:IncludedNote/ram:SubjectCode/text()")
+    assert subject_codes == ["PMT", "PMD", "AAB", "TXD", "BAR"]
     assert xpath(xml, f"{TOTALS}/ram:LineTotalAmount/text()") == ["94.43"]
     assert xpath(xml, f"{TOTALS}/ram:TaxBasisTotalAmount/text()") == ["94.43"]
     assert xpath(xml, f"{TOTALS}/ram:TaxTotalAmount/text()") == ["18.89"]
@@ -136,13 +148,15 @@ def test_header_values_read_back():
     assert xpath(xml, f"{tax}/ram:CalculatedAmount/text()") == ["18.89"]
     assert xpath(xml, f"{tax}/ram:RateApplicablePercent/text()") == ["20.00"]
     assert xpath(xml, f"{tax}/ram:DueDateTypeCode/text()") == ["5"]  # VAT on debits
-    assert xpath(xml, f"{SETTLEMENT}/ram:BillingSpecifiedPeriod//udt:DateTimeString/text()") == ["20260901", "20260930"]
+    period = xpath(xml, f"{SETTLEMENT}/ram:BillingSpecifiedPeriod//udt:DateTimeString/text()")
+    assert period == ["20260901", "20260930"]
 
 
 def test_parties_read_back():
     xml = build_cii(sample_document())
     assert xpath(xml, f"{SELLER}/ram:Name/text()") == ["Telcobill Mobile SAS"]
-    assert xpath(xml, f"{SELLER}/ram:Description/text()") == ["SAS au capital de 1 250 000 € — RCS Paris 732 829 320"]
+    legal_mentions = "SAS au capital de 1 250 000 € — RCS Paris 732 829 320"
+    assert xpath(xml, f"{SELLER}/ram:Description/text()") == [legal_mentions]
     assert xpath(xml, f"{SELLER}/ram:SpecifiedLegalOrganization/ram:ID/text()") == ["732829320"]
     assert xpath(xml, f"{SELLER}/ram:SpecifiedLegalOrganization/ram:ID/@schemeID") == ["0002"]
     assert xpath(xml, f"{SELLER}/ram:SpecifiedTaxRegistration/ram:ID/text()") == ["FR44732829320"]
@@ -164,38 +178,42 @@ def test_parties_read_back():
 def test_lines_carry_section_and_msisdn():
     xml = build_cii(sample_document())
     line = "//ram:IncludedSupplyChainTradeLineItem[ram:AssociatedDocumentLineDocument/ram:LineID='4']"
-    assert xpath(xml, f"{line}/ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content/text()") == [
-        "Forfaits et options — ligne +33698765432"]
-    assert xpath(xml, f"{line}//ram:ApplicableProductCharacteristic/ram:Value/text()") == ["plan_options", "+33698765432"]
-    assert xpath(xml, f"{line}//ram:AdditionalReferencedDocument/ram:IssuerAssignedID/text()") == ["+33698765432"]
-    assert xpath(xml, f"{line}//ram:AdditionalReferencedDocument/ram:TypeCode/text()") == ["130"]
-    assert xpath(xml, f"{line}//ram:AdditionalReferencedDocument/ram:ReferenceTypeCode/text()") == ["AWV"]
+    assert xpath(xml, f"{line}/{LINE_NOTE}") == ["Forfaits et options — ligne +33698765432"]
+    attributes = xpath(xml, f"{line}//ram:ApplicableProductCharacteristic/ram:Value/text()")
+    assert attributes == ["plan_options", "+33698765432"]
+    reference = f"{line}//ram:AdditionalReferencedDocument"
+    assert xpath(xml, f"{reference}/ram:IssuerAssignedID/text()") == ["+33698765432"]
+    assert xpath(xml, f"{reference}/ram:TypeCode/text()") == ["130"]
+    assert xpath(xml, f"{reference}/ram:ReferenceTypeCode/text()") == ["AWV"]
     assert xpath(xml, f"{line}//ram:SellerAssignedID/text()") == ["PLAN-PRO-100"]
     assert xpath(xml, f"{line}//ram:BilledQuantity/text()") == ["-15"]
     assert xpath(xml, f"{line}//ram:BilledQuantity/@unitCode") == ["DAY"]
     assert xpath(xml, f"{line}//ram:NetPriceProductTradePrice/ram:ChargeAmount/text()") == ["0.833"]
     assert xpath(xml, f"{line}//ram:LineTotalAmount/text()") == ["-12.50"]
-    assert xpath(xml, f"{line}//ram:BillingSpecifiedPeriod//udt:DateTimeString/text()") == ["20260916", "20260930"]
-    assert xpath(xml, "//ram:IncludedSupplyChainTradeLineItem[ram:AssociatedDocumentLineDocument/ram:LineID='7']"
-                      "/ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content/text()") == [
-        "Produits et frais ponctuels — ligne +33745678901"]
+    period = xpath(xml, f"{line}//ram:BillingSpecifiedPeriod//udt:DateTimeString/text()")
+    assert period == ["20260916", "20260930"]
+    sim = line.replace("'4'", "'7'")
+    assert xpath(xml, f"{sim}/{LINE_NOTE}") == ["Produits et frais ponctuels — ligne +33745678901"]
     english = build_cii(sample_document(language="en"))
-    assert xpath(english, "(//ram:AssociatedDocumentLineDocument/ram:IncludedNote/ram:Content)[1]/text()") == [
+    assert xpath(english, f"(//ram:IncludedSupplyChainTradeLineItem)[1]/{LINE_NOTE}") == [
         "Plan and options — line +33612345678"]
 
 
 def test_direct_debit_and_transfer():
     dd = build_cii(sample_document(direct_debit=True))
-    assert xpath(dd, f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()") == ["59"]
+    assert xpath(dd, f"{MEANS}/ram:TypeCode/text()") == ["59"]
     assert xpath(dd, f"{SETTLEMENT}/ram:CreditorReferenceID/text()") == ["FR83ZZZ582941"]
-    assert xpath(dd, f"{SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:DirectDebitMandateID/text()") == ["TBM-MDT-2025-004821"]
-    assert xpath(dd, "//ram:PayerPartyDebtorFinancialAccount/ram:IBANID/text()") == ["FR7620041010050500123456769"]
-    assert xpath(dd, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString/text()") == ["20261015"]
+    assert xpath(dd, f"{TERMS}/ram:DirectDebitMandateID/text()") == ["TBM-MDT-2025-004821"]
+    assert xpath(dd, f"{MEANS}/ram:PayerPartyDebtorFinancialAccount/ram:IBANID/text()") == [
+        "FR7620041010050500123456769"]
+    assert xpath(dd, f"{TERMS}/ram:DueDateDateTime/udt:DateTimeString/text()") == ["20261015"]
 
     transfer = build_cii(sample_document(direct_debit=False))
-    assert xpath(transfer, f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()") == ["58"]
-    assert xpath(transfer, "//ram:PayeePartyCreditorFinancialAccount/ram:IBANID/text()") == ["FR7630004008190001234567879"]
-    assert xpath(transfer, "//ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID/text()") == ["BNPAFRPP"]
+    assert xpath(transfer, f"{MEANS}/ram:TypeCode/text()") == ["58"]
+    assert xpath(transfer, f"{MEANS}/ram:PayeePartyCreditorFinancialAccount/ram:IBANID/text()") == [
+        "FR7630004008190001234567879"]
+    assert xpath(transfer, f"{MEANS}/ram:PayeeSpecifiedCreditorFinancialInstitution/ram:BICID/text()") == [
+        "BNPAFRPP"]
     assert xpath(transfer, f"{SETTLEMENT}/ram:PaymentReference/text()") == ["F2026-000123"]
     assert xpath(transfer, f"{SETTLEMENT}/ram:CreditorReferenceID") == []
     assert xpath(transfer, "//ram:DirectDebitMandateID") == []
@@ -205,13 +223,13 @@ def test_credit_note_is_381_with_positive_amounts_and_preceding_invoice():
     xml = build_cii(sample_document(credit_note=True))
     assert xpath(xml, "//rsm:ExchangedDocument/ram:TypeCode/text()") == ["381"]
     assert xpath(xml, "//rsm:ExchangedDocument/ram:ID/text()") == ["AV2026-000045"]
-    assert xpath(xml, f"{SETTLEMENT}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID/text()") == ["F2026-000123"]
-    assert xpath(xml, f"{SETTLEMENT}/ram:InvoiceReferencedDocument/ram:FormattedIssueDateTime/qdt:DateTimeString/text()") == ["20261001"]
+    assert xpath(xml, f"{PRECEDING}/ram:IssuerAssignedID/text()") == ["F2026-000123"]
+    assert xpath(xml, f"{PRECEDING}/ram:FormattedIssueDateTime/qdt:DateTimeString/text()") == ["20261001"]
     assert xpath(xml, f"{TOTALS}/ram:GrandTotalAmount/text()") == ["21.54"]
     assert xpath(xml, "//ram:IncludedNote[ram:SubjectCode='ACD']/ram:Content/text()") == [
         "Geste commercial : communications internationales facturées à tort"]
     assert all(not amount.startswith("-") for amount in xpath(xml, "//ram:LineTotalAmount/text()"))
-    assert xpath(xml, f"{SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode/text()") == ["97"]
+    assert xpath(xml, f"{MEANS}/ram:TypeCode/text()") == ["97"]
 
 
 def test_out_of_scope_line_has_no_rate_and_an_exemption_reason():

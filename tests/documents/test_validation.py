@@ -100,8 +100,9 @@ def test_number_with_forbidden_characters_is_br_fr_02():
 
 
 def test_credit_note_without_the_corrected_invoice_is_br_fr_co_05():
-    doc = dataclasses.replace(sample_document(credit_note=True), corrected_number="", corrected_issue_date=None)
-    assert fatal_ids(doc) == {"BR-FR-CO-05_BT-3"}
+    credit = sample_document(credit_note=True)
+    orphan = dataclasses.replace(credit, corrected_number="", corrected_issue_date=None)
+    assert fatal_ids(orphan) == {"BR-FR-CO-05_BT-3"}
 
 
 def test_recovery_indemnity_as_out_of_scope_line_is_rejected_by_en16931():
@@ -118,9 +119,11 @@ def test_xsd_and_xml_syntax_failures():
 
 
 def test_attribute_outside_the_profile_is_a_fatal_report_without_id():
-    xml = build_cii(sample_document()).replace(b"<ram:GrandTotalAmount>", b'<ram:GrandTotalAmount currencyID="EUR">')
+    tag = b"<ram:GrandTotalAmount>"
+    xml = build_cii(sample_document()).replace(tag, b'<ram:GrandTotalAmount currencyID="EUR">')
     reports = [f for f in fatal(validate_cii(xml)) if f.ruleset == "en16931"]
-    assert [(f.rule_id, f.message) for f in reports] == [("", "Attribute @currencyID' marked as not used in the given context.")]
+    message = "Attribute @currencyID' marked as not used in the given context."
+    assert [(f.rule_id, f.message) for f in reports] == [("", message)]
     assert "GrandTotalAmount" in reports[0].location
 
 
@@ -128,7 +131,8 @@ def test_parse_svrl_severity_convention():
     svrl = """<svrl:schematron-output xmlns:svrl="http://purl.oclc.org/dsdl/svrl">
       <svrl:failed-assert id="BR-01" location="/a"><svrl:text> no  flag </svrl:text></svrl:failed-assert>
       <svrl:failed-assert id="W-1" flag="warning" location="/b"><svrl:text>w</svrl:text></svrl:failed-assert>
-      <svrl:failed-assert id="BR-FR-01" flag="fatal" location="/c"><svrl:text>f</svrl:text></svrl:failed-assert>
+      <svrl:failed-assert id="BR-FR-01" flag="fatal" location="/c"><svrl:text>f</svrl:text>
+      </svrl:failed-assert>
       <svrl:successful-report location="/d"><svrl:text>not used</svrl:text></svrl:successful-report>
       <svrl:fired-rule context="/"/>
     </svrl:schematron-output>"""

@@ -7,8 +7,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Sum
 
+from telcobill.money import to_cents
+
 from .. import proration
 from ..models import BillRun, BillRunHold, DocumentKind, Invoice, InvoiceStatus
+
+
+def _cents(value) -> str:
+    # SQLite sums decimals as floats: bring them back to the cent.
+    return str(to_cents(Decimal(str(value or 0))))
 
 
 def _signed(kind: str, amount: Decimal) -> Decimal:
@@ -23,8 +30,8 @@ def build_report(run: BillRun, *, variance_percent: int | None = None, limit: in
     by = {}
     for row in docs.values("kind", "status").annotate(n=Count("id"), net=Sum("total_net"), vat=Sum("total_vat"),
                                                        gross=Sum("total_gross")):
-        by[f"{row['kind']}:{row['status']}"] = {"count": row["n"], "net": str(row["net"]), "vat": str(row["vat"]),
-                                                "gross": str(row["gross"])}
+        by[f"{row['kind']}:{row['status']}"] = {"count": row["n"], "net": _cents(row["net"]),
+                                                "vat": _cents(row["vat"]), "gross": _cents(row["gross"])}
     current = {a: (k, g, n) for a, k, g, n in docs.values_list("billing_account_id", "kind", "total_gross",
                                                                  "billing_account__number")}
     year, month = proration.parse_cycle(run.cycle)
@@ -48,7 +55,7 @@ def build_report(run: BillRun, *, variance_percent: int | None = None, limit: in
     staff_holds = [{"account": n, "reason": r, "by": b} for n, r, b in BillRunHold.objects.filter(
         cycle=run.cycle).values_list("billing_account__number", "reason", "created_by")]
     totals = docs.exclude(status=InvoiceStatus.HELD).values("kind").annotate(gross=Sum("total_gross"))
-    net_gross = sum((_signed(t["kind"], t["gross"]) for t in totals), Decimal("0.00"))
+    net_gross = to_cents(sum((_signed(t["kind"], t["gross"]) for t in totals), Decimal("0.00")))
     return {
         "cycle": run.cycle, "issue_date": run.issue_date.isoformat(), "status": run.status, "trial": run.trial,
         "documents": len(current), "by_kind_and_status": by, "total_gross_signed": str(net_gross),

@@ -49,7 +49,9 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
-        return "a list"
+        if value and len(value) <= 8 and all(isinstance(v, str | int) for v in value):
+            return "[" + ", ".join(describe(v) for v in value) + "]"
+        return "an empty list" if not value else "a list"
     return type(value).__name__
 
 
@@ -104,6 +106,7 @@ class Table:
         self.p, self.path = p, path
         self.ok = isinstance(value, dict)
         self.data: dict = value if isinstance(value, dict) else {}
+        self.keys = keys
         if not self.ok:
             p.expected(path, "a table", value)
         for key in self.data:
@@ -115,8 +118,12 @@ class Table:
     def at(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
+    def raw(self, key: str) -> object:
+        """The value as written; an unknown key (already reported) reads as missing."""
+        return self.data.get(key, MISSING) if key in self.keys else MISSING
+
     def get(self, key: str, read: Reader, default: object = MISSING) -> object:
-        value = self.data.get(key, MISSING)
+        value = self.raw(key)
         if value is MISSING:
             if default is MISSING:
                 self.p.expected(self.at(key), read.what, MISSING)
@@ -127,14 +134,14 @@ class Table:
     def items(self, key: str, *, required: bool = False, min_items: int = 0,
               what: str = "a list") -> Iterator[tuple[str, object]]:
         """(path, element) of an array; a missing optional array is empty."""
-        value = self.data.get(key, MISSING)
+        value = self.raw(key)
         if value is MISSING and not required:
             value = []
         if not isinstance(value, list):
             self.p.expected(self.at(key), what, value)
             return
         if len(value) < min_items:
-            self.p.expected(self.at(key), what, "an empty list" if not value else value)
+            self.p.expected(self.at(key), what, value)
             return
         for index, element in enumerate(value):
             yield f"{self.at(key)}[{index}]", element

@@ -63,7 +63,7 @@ def read_product(ctx: Context, path: str, raw: object, kind: str) -> s.ProductSp
 
 
 def _rounding(ctx: Context, t: Table) -> dict[str, str] | object:
-    raw = t.data.get("rounding", MISSING)
+    raw = t.raw("rounding")
     if raw is MISSING:
         return {}
     r = Table(ctx.p, t.at("rounding"), raw, BUCKETS)

@@ -92,7 +92,7 @@ def read_vat_rule(ctx: Context, path: str, raw: object) -> s.VatRuleSpec | None:
     exemption_code = t.get("exemption_code", vatex, default="")
     if category in s.NEEDS_EXEMPTION_REASON and reason == "":
         ctx.p.expected(t.at("exemption_reason"), f"an exemption reason for category {category} "
-                       "(printed on the invoice)", t.data.get("exemption_reason", MISSING))
+                       "(printed on the invoice)", t.raw("exemption_reason"))
         reason = BAD
     if category in ("S", "Z") and reason:
         ctx.p.expected(t.at("exemption_reason"), f"no exemption reason for category {category}", reason)
@@ -164,7 +164,7 @@ def read_zone(ctx: Context, path: str, raw: object) -> s.ZoneSpec | None:
                 ctx.declare("network", value, npath, "a network in one roaming zone only")
         if not t.data.get("countries") and not t.data.get("networks"):
             ctx.p.expected(t.at("countries"), "at least one country (or network) in a roaming zone",
-                           t.data.get("countries", MISSING))
+                           t.raw("countries"))
             kind = BAD
         like_home = t.get("like_home", boolean, default=False)
     rows = list(t.items("usage_prices"))
