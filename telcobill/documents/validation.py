@@ -151,13 +151,16 @@ class ValidationPool:
     """
 
     def __init__(self, workers: int = 1):
+        self.workers = workers
         self._executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker,
         )
 
     def validate_many(self, xmls: list[bytes]) -> list[list[Failure]]:
         """Failures of each document, in the order given."""
-        return list(self._executor.map(_validate_in_worker, xmls))
+        # Batches of documents per round trip: one XML per message costs more than it validates.
+        chunksize = max(1, min(32, len(xmls) // (self.workers * 4)))
+        return list(self._executor.map(_validate_in_worker, xmls, chunksize=chunksize))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

@@ -6,72 +6,13 @@ console session. Drafts and held documents stay editable; draft -> issued is all
 
 from django.db import migrations
 
-POSTGRES = """
-CREATE OR REPLACE FUNCTION telcobill_invoice_immutable() RETURNS trigger AS $$
-BEGIN
-  IF OLD.status = 'issued' THEN
-    RAISE EXCEPTION 'issued document % cannot change: issue a credit note', OLD.number
-      USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER billing_invoice_immutable BEFORE UPDATE OR DELETE ON billing_invoice
-  FOR EACH ROW EXECUTE FUNCTION telcobill_invoice_immutable();
-
-CREATE OR REPLACE FUNCTION telcobill_invoiceline_immutable() RETURNS trigger AS $$
-DECLARE doc_status text;
-BEGIN
-  SELECT status INTO doc_status FROM billing_invoice
-   WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.invoice_id ELSE NEW.invoice_id END;
-  IF doc_status = 'issued' OR (TG_OP <> 'INSERT' AND
-       (SELECT status FROM billing_invoice WHERE id = OLD.invoice_id) = 'issued') THEN
-    RAISE EXCEPTION 'the lines of an issued document cannot change'
-      USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER billing_invoiceline_immutable BEFORE INSERT OR UPDATE OR DELETE ON billing_invoiceline
-  FOR EACH ROW EXECUTE FUNCTION telcobill_invoiceline_immutable();
-"""
-
-POSTGRES_REVERSE = """
-DROP TRIGGER IF EXISTS billing_invoiceline_immutable ON billing_invoiceline;
-DROP TRIGGER IF EXISTS billing_invoice_immutable ON billing_invoice;
-DROP FUNCTION IF EXISTS telcobill_invoiceline_immutable();
-DROP FUNCTION IF EXISTS telcobill_invoice_immutable();
-"""
-
-SQLITE = [
-    """CREATE TRIGGER billing_invoice_no_update BEFORE UPDATE ON billing_invoice
-       WHEN OLD.status = 'issued'
-       BEGIN SELECT RAISE(ABORT, 'issued document cannot change: issue a credit note'); END""",
-    """CREATE TRIGGER billing_invoice_no_delete BEFORE DELETE ON billing_invoice
-       WHEN OLD.status = 'issued'
-       BEGIN SELECT RAISE(ABORT, 'issued document cannot be deleted'); END""",
-    """CREATE TRIGGER billing_invoiceline_no_insert BEFORE INSERT ON billing_invoiceline
-       WHEN (SELECT status FROM billing_invoice WHERE id = NEW.invoice_id) = 'issued'
-       BEGIN SELECT RAISE(ABORT, 'the lines of an issued document cannot change'); END""",
-    """CREATE TRIGGER billing_invoiceline_no_update BEFORE UPDATE ON billing_invoiceline
-       WHEN (SELECT status FROM billing_invoice WHERE id = OLD.invoice_id) = 'issued'
-         OR (SELECT status FROM billing_invoice WHERE id = NEW.invoice_id) = 'issued'
-       BEGIN SELECT RAISE(ABORT, 'the lines of an issued document cannot change'); END""",
-    """CREATE TRIGGER billing_invoiceline_no_delete BEFORE DELETE ON billing_invoiceline
-       WHEN (SELECT status FROM billing_invoice WHERE id = OLD.invoice_id) = 'issued'
-       BEGIN SELECT RAISE(ABORT, 'the lines of an issued document cannot change'); END""",
-]
-SQLITE_REVERSE = [
-    f"DROP TRIGGER IF EXISTS {name}" for name in (
-        "billing_invoice_no_update", "billing_invoice_no_delete", "billing_invoiceline_no_insert",
-        "billing_invoiceline_no_update", "billing_invoiceline_no_delete")
-]
+from telcobill.billing.db_triggers import POSTGRES, POSTGRES_REVERSE, SQLITE, SQLITE_REVERSE
 
 
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
+        schema_editor.execute(POSTGRES, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE:
             schema_editor.execute(statement)
@@ -80,7 +21,7 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
+        schema_editor.execute(POSTGRES_REVERSE, params=None)
     elif vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)
