@@ -25,10 +25,10 @@ def make_catalogue() -> None:
     _product("PRO", "plan", "Pro 100 Go", [("2025-01-01", "20.00", False)], tier=2, segment="business",
              commitment=24)
     _product("OPT-X", "option", "Option International", [("2025-01-01", "3.00", True)])
-    _product("SIM", "fee", "Carte SIM", [("2025-01-01", "10.00", True)], section="one_off")
-    _product("EARLY-TERMINATION", "fee", "Frais de résiliation anticipée", [("2025-01-01", "0", True)],
+    _product("carte_sim", "fee", "Carte SIM", [("2025-01-01", "10.00", True)], section="one_off")
+    _product("frais_resiliation_anticipee", "fee", "Frais de résiliation anticipée", [("2025-01-01", "0", True)],
              section="one_off")
-    _product("RECOVERY-INDEMNITY", "fee", "Indemnité forfaitaire pour frais de recouvrement",
+    _product("indemnite_recouvrement", "fee", "Indemnité forfaitaire pour frais de recouvrement",
              [("2025-01-01", "40.00", False)], section="penalties", vat=out)
     CataloguePolicy.objects.create(source="tests")
 

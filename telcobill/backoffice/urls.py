@@ -1,8 +1,19 @@
 from django.urls import path
 
-from . import views
+from .views import billruns, credit_notes, documents, home, lines
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", home.index, name="index"),
+    path("billruns/", billruns.billrun_list, name="billrun_list"),
+    path("billruns/start/", billruns.billrun_start, name="billrun_start"),
+    path("billruns/<str:cycle>/", billruns.billrun_detail, name="billrun_detail"),
+    path("billruns/<str:cycle>/hold/", billruns.billrun_hold, name="billrun_hold"),
+    path("billruns/<str:cycle>/release/", billruns.billrun_release, name="billrun_release"),
+    path("billruns/<str:cycle>/approve/", billruns.billrun_approve, name="billrun_approve"),
+    path("documents/<str:number>/pdf/", documents.document_pdf, name="document_pdf"),
+    path("documents/<str:number>/xml/", documents.document_xml, name="document_xml"),
+    path("invoices/<str:number>/credit-note/", credit_notes.credit_note, name="credit_note"),
+    path("lines/suspend/", lines.suspend_lines, name="line_suspend"),
+    path("lines/terminate/", lines.terminate_lines, name="line_terminate"),
 ]

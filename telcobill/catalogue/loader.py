@@ -21,7 +21,10 @@ from .loading.read import read_catalogue
 from .loading.spec import CatalogueSpec
 from .loading.write import LoadReport, Tally, write_catalogue
 
-__all__ = ["CatalogueError", "LoadReport", "Tally", "check_catalogue", "load_catalogue"]
+__all__ = ["DEMO_CATALOGUE", "CatalogueError", "LoadReport", "Tally", "check_catalogue", "load_catalogue"]
+
+# The demo operator's catalogue, shipped with the package (used by the demo and the tests).
+DEMO_CATALOGUE = Path(__file__).with_name("demo_catalogue.toml")
 
 _POSITION = re.compile(r"^(?P<what>.*) \(at (?P<where>line \d+, column \d+|end of document)\)$", re.S)
 

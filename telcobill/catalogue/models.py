@@ -60,6 +60,9 @@ class VatRate(models.Model):
         ordering = ["vat_rule", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["vat_rule", "valid_from"], name="one_vat_rate_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.rate} % ({self.valid_from})"
+
 
 class RoundingRule(models.Model):
     """How a quantity is counted: a minimum charged, then steps (60/60 per minute, 1/1 per second...)."""
@@ -140,6 +143,10 @@ class Allowance(models.Model):
         verbose_name_plural = _("quantités incluses")
         ordering = ["product", "valid_from", "bucket"]
 
+    def __str__(self) -> str:
+        quantity = "unlimited" if self.quantity is None else f"{self.quantity.normalize():f} {self.unit}"
+        return f"{self.bucket} {quantity} ({self.valid_from})"
+
     @property
     def unlimited(self) -> bool:
         return self.quantity is None
@@ -186,6 +193,9 @@ class UsagePrice(models.Model):
         verbose_name = _("prix hors forfait")
         verbose_name_plural = _("prix hors forfait")
         ordering = ["zone", "bucket", "valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.bucket} {self.direction} {self.amount}/{self.unit} ({self.valid_from})"
 
 
 class ThirdPartyNumber(models.Model):

@@ -59,6 +59,7 @@ def _decimal(value: Decimal, max_places: int, what: str) -> str:
     exact = value.quantize(Decimal(1).scaleb(-max_places))
     if exact != value:
         raise ValueError(f"{what} {value} has more than {max_places} decimals")
+    # "0.833000" is written as given; trailing zeros beyond `max_places` are dropped
     return format(exact if value.as_tuple().exponent < -max_places else value, "f")
 
 

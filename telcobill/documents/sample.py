@@ -168,19 +168,22 @@ def _line(number, section, description, quantity, unit_code, unit_price, *, msis
 
 
 def vat_breakdown(lines, exemption_reason: str = "") -> tuple[VatTotal, ...]:
-    """Group line nets per (category, rate) and compute the VAT of each group once."""
+    """Group line nets per (category, rate) and compute the VAT of each group once.
+
+    `exemption_reason` is the BT-120 text of the category O group (the only exempt one here).
+    """
     groups: dict[tuple[str, Decimal], Decimal] = {}
     for line in lines:
         key = (line.vat_category, line.vat_rate)
         groups[key] = groups.get(key, Decimal("0.00")) + line.net_amount
     totals = []
     for (category, rate), base in sorted(groups.items()):
-        exempt = category in ("O", "AE", "E")
+        exempt = category == "O"
         totals.append(VatTotal(
             category=category, rate=rate, base=base,
             amount=round_half_up(base * rate / 100),
             exemption_reason=exemption_reason if exempt else "",
-            exemption_code={"O": "VATEX-EU-O", "AE": "VATEX-EU-AE"}.get(category, ""),
+            exemption_code="VATEX-EU-O" if exempt else "",
         ))
     return tuple(totals)
 

@@ -104,7 +104,8 @@ class Validator:
             Failure("XSD", "fatal", f"line {error.line}", error.message, "xsd")
             for error in (self._schema.error_log if not self._schema.validate(tree) else [])
         ]
-        node = self._processor.parse_xml(xml_text=xml.decode("utf-8"))
+        # Hand Saxon the parsed tree as text: whatever encoding the bytes declared, it is gone.
+        node = self._processor.parse_xml(xml_text=etree.tostring(tree, encoding="unicode"))
         for name, executable in self._executables.items():
             failures += parse_svrl(executable.transform_to_string(xdm_node=node), name)
         return failures

@@ -33,11 +33,13 @@ def _quiet(phase: str, done: int, total: int) -> None:
 
 def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recompute: bool = True,
                  clock: Callable[[], datetime] = timezone.now, progress: Progress = _quiet,
-                 validation_workers: int = 0) -> BillRun:
+                 validation_workers: int = 0, validator: DraftValidator | None = None) -> BillRun:
     """Compute the cycle (or resume an interrupted computation) and, once approved, issue it.
 
     `approve_by`: approve the computed run in the same call (automation, the demo).
     `recompute`: a computed, not yet approved run is computed again from the current facts.
+    `validator`: a DraftValidator to reuse across runs (its worker processes compile once);
+    otherwise one with `validation_workers` processes is made for this run.
     Refuses with NotAllowed while another process runs the same cycle."""
     run = billrun.get_or_create_run(cycle)
     owner = billrun.new_lock_owner()
@@ -49,8 +51,11 @@ def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recom
             or (run.status == BillRunStatus.COMPUTED and (trial or (recompute and not approve_by) or run.trial))
         )
         if needs_compute:
-            with DraftValidator(validation_workers) as validator:
+            if validator is not None:
                 _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=validator)
+            else:
+                with DraftValidator(validation_workers) as own:
+                    _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=own)
         if approve_by and run.status == BillRunStatus.COMPUTED and not run.trial:
             run = billrun.approve(cycle=cycle, by=approve_by, now=clock())
         if run.status in (BillRunStatus.APPROVED, BillRunStatus.ISSUING) or (

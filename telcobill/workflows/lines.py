@@ -27,7 +27,8 @@ from telcobill.errors import Invalid, NotAllowed, NotFound
 
 from .provisioning import deliver_after_commit
 
-SIM_FEE = "SIM"
+SIM_FEE = "carte_sim"
+EARLY_TERMINATION_FEE = "frais_resiliation_anticipee"
 
 
 def _policy() -> CataloguePolicy:
@@ -160,7 +161,7 @@ def terminate_line(*, line: Line, last_day: date, reason: str, by: Person | None
                                     policy=_policy().early_termination_fee,
                                     consumer=not line.billing_account.customer.is_business)
         if fee > 0:
-            fee_product = Product.objects.filter(code="EARLY-TERMINATION").first()
+            fee_product = Product.objects.filter(code=EARLY_TERMINATION_FEE).first()
             charge = Charge.objects.create(
                 billing_account=line.billing_account, line=line, product=fee_product, section=Section.ONE_OFF,
                 description=f"Frais de résiliation anticipée (fin d'engagement le {line.commitment_end:%d/%m/%Y})",

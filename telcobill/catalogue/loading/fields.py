@@ -123,6 +123,8 @@ class Table:
         return self.data.get(key, MISSING) if key in self.keys else MISSING
 
     def get(self, key: str, read: Reader, default: object = MISSING) -> object:
+        if not self.ok:
+            return BAD  # not a table: already reported, its keys are not
         value = self.raw(key)
         if value is MISSING:
             if default is MISSING:
@@ -134,6 +136,8 @@ class Table:
     def items(self, key: str, *, required: bool = False, min_items: int = 0,
               what: str = "a list") -> Iterator[tuple[str, object]]:
         """(path, element) of an array; a missing optional array is empty."""
+        if not self.ok:
+            return
         value = self.raw(key)
         if value is MISSING and not required:
             value = []

@@ -31,7 +31,7 @@ def read_product(ctx: Context, path: str, raw: object, kind: str) -> s.ProductSp
     name = t.get("name", text(120))
     name_en = t.get("name_en", text(120, empty=True), default="")
     description = t.get("description", text(2000, empty=True), default="")
-    segment = t.get("segment", choice(tuple(Segment.values)), default=Segment.ALL)
+    segment = t.get("segment", choice(tuple(Segment.values)), default=Segment.ALL.value)
     sections = s.FEE_SECTIONS if kind == "fee" else (s.PLAN_SECTION,)
     section = t.get("section", choice(sections), default=sections[0])
     vat_rule = t.get("vat_rule", code(30), default="standard")
@@ -119,7 +119,7 @@ def _allowance(ctx: Context, path: str, raw: object, segment: object) -> s.Allow
     else:
         count = t.get("quantity", quantity)
         unit = t.get("unit", choice(units))
-    scope = t.get("scope", choice(tuple(AllowanceScope.values)), default=AllowanceScope.LINE)
+    scope = t.get("scope", choice(tuple(AllowanceScope.values)), default=AllowanceScope.LINE.value)
     if scope == AllowanceScope.POOL and segment != "business":
         ctx.p.expected(t.at("scope"), '"line": an allowance is pooled across the lines of a business only '
                        '(segment = "business")', scope)

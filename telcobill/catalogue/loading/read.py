@@ -45,7 +45,8 @@ def read_catalogue(document: dict, filename: str) -> s.CatalogueSpec:
         products += section(key, lambda c, path, raw, kind=kind: read_product(c, path, raw, kind))
     ctx.check_references()
     rules = {rule.code: (path, rule) for path, rule in vat_rules if rule is not None}
-    _check_required_vat_rules(p, rules, ctx.declared.get("vat_rule", {}))
+    if root.raw("vat_rules") is not MISSING:
+        _check_required_vat_rules(p, rules, ctx.declared.get("vat_rule", {}))
     _check_vat_in_force(p, rules, products, zones)
     _check_allowance_zones(ctx, products)
     _check_tiers(p, products)
@@ -77,12 +78,13 @@ def _check_required_vat_rules(p: Problems, rules: dict[str, tuple[str, s.VatRule
 
 def _check_vat_in_force(p: Problems, rules: dict, products: list, zones: list) -> None:
     """A product's or out-of-plan price's VAT rule must have a rate from its first date on."""
-    dated = [(f"{path}.prices[0].valid_from", product.vat_rule, product.prices[0].valid_from)
-             for path, product in products if product is not None]
+    dated = []
     for path, zone in zones:
         if zone is not None:
             dated += [(f"{path}.usage_prices[{i}].valid_from", price.vat_rule, price.valid_from)
                       for i, price in enumerate(zone.usage_prices)]
+    dated += [(f"{path}.prices[0].valid_from", product.vat_rule, product.prices[0].valid_from)
+              for path, product in products if product is not None]
     for path, rule_code, day in dated:
         if rule_code in rules:
             first = rules[rule_code][1].rates[0].valid_from

@@ -13,7 +13,6 @@ from .context import Context
 from .countries import COUNTRY_CODES
 from .fields import (
     BAD,
-    MISSING,
     Reader,
     Refused,
     Table,

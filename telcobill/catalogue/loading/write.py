@@ -11,8 +11,18 @@ from decimal import Decimal
 
 from django.db import models, transaction
 
-from ..models import (Allowance, CataloguePolicy, Price, Product, RoundingRule, ThirdPartyNumber, UsagePrice,
-                      VatRate, VatRule, Zone)
+from ..models import (
+    Allowance,
+    CataloguePolicy,
+    Price,
+    Product,
+    RoundingRule,
+    ThirdPartyNumber,
+    UsagePrice,
+    VatRate,
+    VatRule,
+    Zone,
+)
 from .spec import CatalogueSpec
 
 KINDS = ("vat_rules", "rounding_rules", "zones", "third_party_numbers", "products")
@@ -75,6 +85,8 @@ def _canon(value: object) -> object:
     """A value compared by meaning: Decimal("20.00") is Decimal("20"), a tuple is a list."""
     if isinstance(value, Decimal):
         return value.normalize()
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member is its value
     if isinstance(value, list | tuple):
         return [_canon(v) for v in value]
     if isinstance(value, dict):

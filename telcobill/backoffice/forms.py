@@ -1,0 +1,123 @@
+"""The back office's forms: they parse what staff type; the use cases decide."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telcobill.portal.forms import SignInForm
+
+CYCLE = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Un cycle s'écrit AAAA-MM, par exemple 2026-11."))
+
+
+class StaffSignInForm(SignInForm):
+    """The customer space's sign-in (e-mail or mobile, throttled), for staff only."""
+
+    error_messages = {
+        **SignInForm.error_messages,
+        "invalid_login": _("Identifiant ou mot de passe incorrect, ou compte sans accès au back office."),
+    }
+    required_css_class = "required"
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+
+# --- bill runs -------------------------------------------------------------------------------
+
+class StartBillRunForm(forms.Form):
+    TRIAL, REAL = "trial", "real"
+
+    cycle = forms.CharField(label=_("Cycle"), max_length=7, validators=[CYCLE],
+                            widget=forms.TextInput(attrs={"placeholder": "2026-11", "size": 8}))
+    mode = forms.ChoiceField(label=_("Mode"), widget=forms.RadioSelect, initial=TRIAL, choices=[
+        (TRIAL, _("Essai : calculer et contrôler, rien n'est émis")),
+        (REAL, _("Pour de vrai : calculer, puis approuver pour émettre")),
+    ])
+
+    @property
+    def trial(self) -> bool:
+        return self.cleaned_data["mode"] == self.TRIAL
+
+
+class HoldForm(forms.Form):
+    account_number = forms.CharField(label=_("Compte de facturation"), max_length=20,
+                                     widget=forms.TextInput(attrs={"placeholder": "A000123", "size": 12}))
+    reason = forms.CharField(label=_("Motif"), max_length=300,
+                             widget=forms.TextInput(attrs={"size": 50}),
+                             help_text=_("Ce qui permettra à la personne suivante d'agir."))
+
+
+class ReleaseForm(forms.Form):
+    account_number = forms.CharField(max_length=20, widget=forms.HiddenInput)
+
+
+class ApproveForm(forms.Form):
+    """The generation of the run whose report staff read: they approve that one, not another."""
+
+    generation = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- credit notes ----------------------------------------------------------------------------
+
+class CreditNoteForm(forms.Form):
+    WHOLE, LINES, AMOUNT = "whole", "lines", "amount"
+
+    reason = forms.CharField(label=_("Motif (imprimé sur l'avoir)"), max_length=300,
+                             widget=forms.TextInput(attrs={"size": 60}))
+    scope = forms.ChoiceField(label=_("Créditer"), widget=forms.RadioSelect, initial=LINES, choices=[
+        (WHOLE, _("toute la facture")),
+        (LINES, _("les lignes cochées")),
+        (AMOUNT, _("un montant TTC")),
+    ])
+    positions = forms.TypedMultipleChoiceField(label=_("Lignes"), coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    amount = forms.DecimalField(label=_("Montant TTC (€)"), required=False, min_value=Decimal("0.01"),
+                                max_digits=12, decimal_places=2, localize=True)
+
+    def __init__(self, *args, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["positions"].choices = [(ln.position, ln.position) for ln in lines]
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if scope == self.LINES and not cleaned.get("positions"):
+            self.add_error("positions", _("Cochez au moins une ligne à créditer."))
+        if scope == self.AMOUNT and cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", _("Indiquez le montant TTC à créditer."))
+        return cleaned
+
+    def use_case_arguments(self) -> dict:
+        """`positions` and `amount_incl_vat` for `credit_invoice`, from the chosen scope."""
+        scope = self.cleaned_data["scope"]
+        return {"positions": self.cleaned_data["positions"] if scope == self.LINES else None,
+                "amount_incl_vat": self.cleaned_data["amount"] if scope == self.AMOUNT else None}
+
+
+# --- lines -----------------------------------------------------------------------------------
+
+class _LineChangeForm(forms.Form):
+    ids = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Motif"), max_length=200, widget=forms.TextInput(attrs={"size": 50}))
+
+    def line_ids(self) -> list[int]:
+        return [int(i) for i in self.cleaned_data["ids"].split(",") if i.strip().isdigit()]
+
+
+class SuspendLinesForm(_LineChangeForm):
+    on = forms.DateField(label=_("Suspendre le"), initial=timezone.localdate,
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    field_order = ["on", "reason", "ids"]
+
+
+class TerminateLinesForm(_LineChangeForm):
+    last_day = forms.DateField(label=_("Dernier jour de service"), initial=timezone.localdate,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    field_order = ["last_day", "reason", "ids"]

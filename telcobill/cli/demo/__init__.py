@@ -1,0 +1,1 @@
+"""The demo operator: a deterministic, realistic French MVNO built through the real use cases."""

@@ -1,0 +1,52 @@
+"""telcobill demo [--seed 42] [--customers 500] [--reset]: build the demo operator."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from rich.console import Console
+
+from telcobill.cli.base import progress_bar
+from telcobill.cli.demo.build import DEMO_PASSWORD, STAFF_EMAIL, build_demo
+from telcobill.customers.models import Customer
+
+
+class Command(BaseCommand):
+    help = "Build a realistic demo operator (deterministic for a seed) and print its logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--customers", type=int, default=500)
+        parser.add_argument("--reset", action="store_true", help="erase the database first and build anew")
+
+    def handle(self, *, seed, customers, reset, **options):
+        console = Console(file=self.stdout, highlight=False)
+        if reset:
+            call_command("flush", interactive=False, verbosity=0, allow_cascade=True)
+        if Customer.objects.exists():
+            console.print(f"The demo is already built ({Customer.objects.count()} customers); "
+                          "`telcobill demo --reset` builds it anew.")
+            self._print_logins(console, None)
+            return
+        started = time.monotonic()
+        bar, update = progress_bar(Console(file=self.stderr))
+        with bar:
+            summary = build_demo(seed=seed, customers=customers, progress=update)
+        console.print(f"Demo operator built in {time.monotonic() - started:.0f} s: {summary.customers} customers, "
+                      f"{summary.lines} lines, {summary.documents} documents issued "
+                      f"({summary.credit_notes} commercial credit notes), {summary.rendered} PDFs rendered.")
+        self._print_logins(console, summary.logins)
+
+    def _print_logins(self, console: Console, logins) -> None:
+        if logins is None:
+            from telcobill.customers.models import Person
+
+            logins = [("Back office (staff)", STAFF_EMAIL)]
+            first = Person.objects.filter(is_staff=False, email__endswith="@example.org").order_by("pk").first()
+            if first:
+                logins.append(("Particulier, titulaire", first.email))
+        console.print(f"Logins (password for all: [bold]{DEMO_PASSWORD}[/bold]):")
+        for label, login in logins:
+            console.print(f"  {label:<36} {login}")
