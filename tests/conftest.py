@@ -1,7 +1,30 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 
 from telcobill.billing import db_triggers as _triggers
+from telcobill.workflows.bill_run import run_bill_run
+from tests.factories import make_catalogue
+
+
+@pytest.fixture
+def catalogue(db):
+    """The small purpose-built catalogue of tests/factories.py."""
+    make_catalogue()
+
+
+@pytest.fixture
+def bill(django_capture_on_commit_callbacks):
+    """Run and issue a cycle as staff would (compute, approve, issue) at a fixed time."""
+
+    def run(cycle: str, **kwargs):
+        year, month = map(int, cycle.split("-"))
+        with django_capture_on_commit_callbacks(execute=True):
+            return run_bill_run(cycle, approve_by="test", clock=lambda: datetime(year, month, 1, 6, 0, tzinfo=UTC),
+                                **kwargs)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

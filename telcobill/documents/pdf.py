@@ -4,7 +4,8 @@
 prepared here (money and dates by babel, MSISDNs by phonenumbers, words in the document's
 language) and handed to `templates/invoice.typ` as JSON through `sys.inputs`, so a customer's
 name is data, never Typst markup. The template attaches the XML itself (`pdf.attach`,
-AFRelationship /Alternative); pikepdf then adds the Factur-X properties to the XMP metadata.
+AFRelationship /Alternative); the Factur-X properties are then added to the XMP metadata as a
+small incremental update (pikepdf reads the file, nothing is rewritten).
 
 One `typst.Compiler` per process keeps the parsed template and the loaded fonts; only the
 inputs change between documents.
@@ -185,9 +186,10 @@ def add_facturx_metadata(pdf: bytes) -> bytes:
                               for key in ("Root", "Info") if f"/{key}" in trailer)
         ids = b"".join(b"<%s>" % bytes(part).hex().encode() for part in trailer.ID)
         size = int(trailer.Size)
-    if not number:
-        raise ValueError("the XMP metadata is not an indirect object: cannot update it in place")
     previous = int(re.findall(rb"startxref\s+(\d+)", pdf[-1024:])[-1])
+    if not number or pdf[previous:previous + 4] != b"xref":
+        # Not the classic cross-reference table Typst writes today: let qpdf rewrite the file.
+        return _rewrite_metadata(pdf, xmp)
     head = pdf if pdf.endswith(b"\n") else pdf + b"\n"
     obj = b"%d %d obj\n<</Type/Metadata/Subtype/XML/Length %d>>\nstream\n%s\nendstream\nendobj\n" % (
         number, generation, len(xmp), xmp)
@@ -195,6 +197,14 @@ def add_facturx_metadata(pdf: bytes) -> bytes:
     tail = b"trailer\n<</Size %d%s/ID[%s]/Prev %d>>\nstartxref\n%d\n%%%%EOF\n" % (
         size, references, ids, previous, len(head) + len(obj))
     return head + obj + xref + tail
+
+
+def _rewrite_metadata(pdf: bytes, xmp: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(pdf)) as pdf_doc:
+        pdf_doc.Root.Metadata = pdf_doc.make_stream(xmp, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+        out = io.BytesIO()
+        pdf_doc.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, recompress_flate=False)
+    return out.getvalue()
 
 
 def read_back(pdf: bytes) -> bytes:

@@ -45,7 +45,7 @@ def test_terminating_inside_a_commitment_charges_the_early_termination_fee(
     line.refresh_from_db()
     assert response["Location"] == reverse("admin:customers_line_changelist")
     assert (line.status, line.terminated_on) == (LineStatus.TERMINATED, date(2026, 11, 15))
-    fee = Charge.objects.get(line=line, product__code="EARLY-TERMINATION")
+    fee = Charge.objects.get(line=line, charged_on=date(2026, 11, 15))  # the SIM card's is dated 10 January
     assert (fee.unit_price, fee.includes_vat, fee.charged_on) == (Decimal("120.00"), True, date(2026, 11, 15))
     assert fee.description == "Frais de résiliation anticipée (fin d'engagement le 10/01/2028)"
     assert fee.created_by == staff
@@ -67,7 +67,7 @@ def test_terminating_a_line_without_commitment_charges_nothing(staff_client, acc
 
     response = terminate(staff_client, line, django_capture_on_commit_callbacks)
 
-    assert not Charge.objects.filter(line=line, product__code="EARLY-TERMINATION").exists()
+    assert not Charge.objects.filter(line=line, charged_on=date(2026, 11, 15)).exists()
     assert ProvisioningOrder.objects.filter(line=line, action=ProvisioningAction.TERMINATE).count() == 1
     assert "Aucun frais de résiliation anticipée." in staff_client.get(response["Location"]).content.decode()
 
@@ -92,5 +92,5 @@ def test_the_termination_form_needs_a_date_and_a_reason(staff_client, account):
     line.refresh_from_db()
     assert response.status_code == 400
     assert line.status == LineStatus.ACTIVE
-    assert not ProvisioningOrder.objects.exists() and not Charge.objects.filter(line=line, section="one_off",
-                                                                                 product__code="EARLY-TERMINATION")
+    assert not ProvisioningOrder.objects.exists()
+    assert not Charge.objects.filter(line=line, charged_on__gt=date(2026, 1, 10)).exists()

@@ -12,7 +12,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from telcobill.documents.pdf import pdfa_markers, read_back, render_pdf
+from telcobill.documents.pdf import add_facturx_metadata, pdfa_markers, read_back, render_page, render_pdf
 from telcobill.documents.sample import _line, sample_document, vat_breakdown
 
 # A CII root is all the factur-x reader needs to recognise the flavour; the content is ours.
@@ -86,6 +86,15 @@ def test_the_xmp_describes_the_facturx_extension_schema_once(rendered):
     assert xmp.count("<pdfaExtension:schemas>") == 1
     assert "<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#<" in xmp
     assert "<pdfaSchema:prefix>fx</pdfaSchema:prefix>" in xmp
+
+
+def test_a_file_with_a_cross_reference_stream_gets_its_metadata_by_a_full_rewrite():
+    with pikepdf.open(io.BytesIO(render_page(sample_document(business=False), XML))) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)  # xref stream, not table
+    updated = add_facturx_metadata(out.getvalue())
+    assert pdfa_markers(updated)["fx:ConformanceLevel"] == "EN 16931"
+    assert read_back(updated) == XML
 
 
 @pytest.mark.parametrize("name", SAMPLES)
