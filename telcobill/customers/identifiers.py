@@ -32,17 +32,23 @@ def clean_vat_number(value: str) -> str:
     return value
 
 
+# Overseas departments share the French national numbering plan (0690... is Guadeloupe).
+NATIONAL_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT")
+
+
 def clean_msisdn(value: str, *, region: str = "FR") -> str:
     """A mobile number as E.164 (+33612345678), from national or international writing."""
     raw = (value or "").strip()
     candidate = raw if raw.startswith("+") or raw.startswith("0") else "+" + raw
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException:
-        raise Invalid(f"{raw!r} is not a phone number: expected +33612345678 or 06 12 34 56 78") from None
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid(f"{raw!r} is not a valid phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    regions = NATIONAL_REGIONS if region == "FR" and candidate.startswith("0") else (region,)
+    for each in regions:
+        try:
+            number = phonenumbers.parse(candidate, each)
+        except phonenumbers.NumberParseException:
+            raise Invalid(f"{raw!r} is not a phone number: expected +33612345678 or 06 12 34 56 78") from None
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise Invalid(f"{raw!r} is not a valid phone number: expected +33612345678 or 06 12 34 56 78")
 
 
 def format_msisdn(e164: str) -> str:

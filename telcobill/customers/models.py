@@ -44,6 +44,29 @@ class Customer(models.Model):
     def is_business(self) -> bool:
         return self.kind == CustomerKind.BUSINESS
 
+    def clean(self) -> None:
+        """Identifiers are checked wherever a customer is edited (back office forms included)."""
+        from django.core.exceptions import ValidationError
+
+        from telcobill.errors import Invalid
+
+        from .identifiers import clean_siren, clean_siret, clean_vat_number
+
+        errors = {}
+        checks = [("siren", lambda v: clean_siren(v)), ("siret", lambda v: clean_siret(v, siren_value=self.siren)),
+                  ("vat_number", clean_vat_number)]
+        for field, check in checks:
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, check(value))
+                except Invalid as exc:
+                    errors[field] = exc.message
+        if self.is_business and not self.siren:
+            errors["siren"] = _("Un client professionnel a un SIREN.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class PaymentMethod(models.TextChoices):
     DIRECT_DEBIT = "direct_debit", _("Prélèvement automatique")
@@ -117,6 +140,18 @@ class Line(models.Model):
 
     def __str__(self) -> str:
         return self.msisdn
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from telcobill.errors import Invalid
+
+        from .identifiers import clean_msisdn
+
+        try:
+            self.msisdn = clean_msisdn(self.msisdn)
+        except Invalid as exc:
+            raise ValidationError({"msisdn": exc.message}) from None
 
 
 class PersonManager(BaseUserManager):
