@@ -8,6 +8,7 @@ reached by URL name.
 from __future__ import annotations
 
 from decimal import Decimal
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ObjectDoesNotExist

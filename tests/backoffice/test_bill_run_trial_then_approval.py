@@ -44,7 +44,8 @@ def test_the_real_run_is_approved_from_the_page_and_issued_with_numbers(staff_cl
     run = BillRun.objects.get(cycle="2026-11")
     assert (run.status, run.trial, run.generation) == (BillRunStatus.COMPUTED, False, 2)
     assert not Invoice.objects.filter(number__isnull=False).exists()
-    assert "Approuver et émettre" in staff_client.get(reverse("backoffice:billrun_detail", args=["2026-11"])).content.decode()
+    detail = staff_client.get(reverse("backoffice:billrun_detail", args=["2026-11"])).content.decode()
+    assert "Approuver et émettre" in detail
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("backoffice:billrun_approve", args=["2026-11"]), {"generation": "2"})

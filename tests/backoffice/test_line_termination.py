@@ -80,7 +80,8 @@ def test_terminating_a_terminated_line_is_refused_and_sends_nothing(staff_client
     response = terminate(staff_client, line, django_capture_on_commit_callbacks, last_day="2026-11-20")
 
     assert ProvisioningOrder.objects.filter(line=line).count() == 1
-    assert "+33612345678 : line +33612345678 is already terminated" in staff_client.get(response["Location"]).content.decode()
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "+33612345678 : line +33612345678 is already terminated" in page
 
 
 def test_the_termination_form_needs_a_date_and_a_reason(staff_client, account):
