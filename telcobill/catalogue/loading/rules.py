@@ -30,6 +30,8 @@ from .fields import (
 BUCKETS = tuple(Bucket.values)
 VAT_RULE_REF = "the code of a VAT rule of this file"
 rate = decimal("a rate in percent like 20 or 5.5 (0 to 100, at most 2 decimals)", places=2, high=Decimal(100))
+surcharge = decimal('a decimal amount like "0.80" (0 to 9999, at most 6 decimals)', places=6,
+                    high=Decimal("9999.999999"))
 prefix = digits(1, 8, 'a prefix of 1 to 8 digits as dialled after "+", like "33"')
 
 
@@ -208,8 +210,8 @@ def read_third_party_number(ctx: Context, path: str, raw: object) -> s.ThirdPart
         ctx.declare("third_party", number, t.at("prefix"), "a special number listed once")
     kind = t.get("kind", choice(s.THIRD_PARTY_KINDS))
     name = t.get("name", text(100))
-    per_call = t.get("per_call", amount, default=Decimal(0))
-    per_minute = t.get("per_minute", amount, default=Decimal(0))
+    per_call = t.get("per_call", surcharge, default=Decimal(0))
+    per_minute = t.get("per_minute", surcharge, default=Decimal(0))
     vat_rule = t.get("vat_rule", code(30), default="standard")
     if vat_rule is not BAD:
         ctx.refer(t.at("vat_rule"), "vat_rule", vat_rule, VAT_RULE_REF)

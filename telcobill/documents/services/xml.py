@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telcobill.billing.models import Invoice
+from django.db import IntegrityError, transaction
+
+from telcobill.billing.models import Invoice, InvoiceStatus
 from telcobill.errors import NotFound
 
 from ..cii import build_cii
@@ -10,15 +12,22 @@ from ..models import DocumentFile
 from ..snapshot import document_of
 
 
-def store_xml(invoices: list[Invoice]) -> list[DocumentFile]:
-    """Build and keep the XML of freshly issued documents (inside the issuing transaction)."""
-    files = [DocumentFile(invoice=inv, xml=build_cii(document_of(inv))) for inv in invoices]
-    DocumentFile.objects.bulk_create(files, batch_size=500)
-    return files
+def file_of(invoice: Invoice) -> DocumentFile:
+    """The document's file record, with its XML built from the stored document the first time."""
+    existing = DocumentFile.objects.filter(invoice=invoice).first()
+    if existing is not None:
+        return existing
+    if invoice.status != InvoiceStatus.ISSUED:
+        raise NotFound(f"document {invoice.pk} is not issued")
+    try:
+        with transaction.atomic():
+            return DocumentFile.objects.create(invoice=invoice, xml=build_cii(document_of(invoice)))
+    except IntegrityError:  # another worker built it first: the same bytes
+        return DocumentFile.objects.get(invoice=invoice)
 
 
 def xml_of(number: str) -> bytes:
-    file = DocumentFile.objects.filter(invoice__number=number).first()
-    if file is None:
+    invoice = Invoice.objects.filter(number=number, status=InvoiceStatus.ISSUED).first()
+    if invoice is None:
         raise NotFound(f"no issued document numbered {number}")
-    return bytes(file.xml)
+    return bytes(file_of(invoice).xml)
