@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.portal.forms import SignInForm
 
+
+def _choices() -> forms.RadioSelect:
+    return forms.RadioSelect(attrs={"class": "radiolist"})  # the admin's look for radio buttons
+
+
 CYCLE = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Un cycle s'écrit AAAA-MM, par exemple 2026-11."))
 
 
@@ -36,7 +41,7 @@ class StartBillRunForm(forms.Form):
 
     cycle = forms.CharField(label=_("Cycle"), max_length=7, validators=[CYCLE],
                             widget=forms.TextInput(attrs={"placeholder": "2026-11", "size": 8}))
-    mode = forms.ChoiceField(label=_("Mode"), widget=forms.RadioSelect, initial=TRIAL, choices=[
+    mode = forms.ChoiceField(label=_("Mode"), widget=_choices(), initial=TRIAL, choices=[
         (TRIAL, _("Essai : calculer et contrôler, rien n'est émis")),
         (REAL, _("Pour de vrai : calculer, puis approuver pour émettre")),
     ])
@@ -71,7 +76,7 @@ class CreditNoteForm(forms.Form):
 
     reason = forms.CharField(label=_("Motif (imprimé sur l'avoir)"), max_length=300,
                              widget=forms.TextInput(attrs={"size": 60}))
-    scope = forms.ChoiceField(label=_("Créditer"), widget=forms.RadioSelect, initial=LINES, choices=[
+    scope = forms.ChoiceField(label=_("Créditer"), widget=_choices(), initial=LINES, choices=[
         (WHOLE, _("toute la facture")),
         (LINES, _("les lignes cochées")),
         (AMOUNT, _("un montant TTC")),

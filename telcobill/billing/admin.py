@@ -27,7 +27,7 @@ from .models import BillRun, Charge, Invoice, InvoiceLine, InvoiceStatus, Number
 
 
 def euros(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"{number_format(amount, 2, use_l10n=True)}\u00a0€"
+    return "—" if amount is None else f"{number_format(amount, 2, use_l10n=True, force_grouping=True)}\u00a0€"
 
 
 def _link(viewname: str, pk, label) -> str:

@@ -228,6 +228,10 @@ CASES = {
         [('prefix = "3179"', 'prefix = "31 79"')],
         ['third_party_numbers[0].prefix: expected a short code or prefix of digits as dialled, like "3179", '
          'got "31 79"']),
+    "special number surcharges stay below 10 000": (
+        [('name = "RIO"', 'name = "RIO"\nper_minute = 12000')],
+        ['third_party_numbers[0].per_minute: expected a decimal amount like "0.80" (0 to 9999, at most 6 '
+         'decimals), got 12000']),
 }
 
 

@@ -17,7 +17,7 @@ def euros(amount) -> str:
     """12,50 € (French decimal comma, two decimals); "—" for nothing."""
     if amount in (None, ""):
         return "—"
-    return f"{number_format(Decimal(str(amount)), 2, use_l10n=True)}\u00a0€"
+    return f"{number_format(Decimal(str(amount)), 2, use_l10n=True, force_grouping=True)}\u00a0€"
 
 
 @register.inclusion_tag("backoffice/recent_bill_runs.html", takes_context=True)
