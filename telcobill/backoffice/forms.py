@@ -53,7 +53,7 @@ class StartBillRunForm(forms.Form):
 
 class HoldForm(forms.Form):
     account_number = forms.CharField(label=_("Compte de facturation"), max_length=20,
-                                     widget=forms.TextInput(attrs={"placeholder": "A000123", "size": 12}))
+                                     widget=forms.TextInput(attrs={"placeholder": _("n° de compte"), "size": 12}))
     reason = forms.CharField(label=_("Motif"), max_length=300,
                              widget=forms.TextInput(attrs={"size": 50}),
                              help_text=_("Ce qui permettra à la personne suivante d'agir."))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.customers.models import AuditEvent
 
-from .models import BillRun, Charge, Invoice, InvoiceLine, InvoiceStatus, NumberSeries, Section
+from .models import BillRun, Charge, Invoice, InvoiceStatus, NumberSeries, Section
 
 
 def euros(amount: Decimal | None) -> str:
@@ -32,6 +33,42 @@ def euros(amount: Decimal | None) -> str:
 
 def _link(viewname: str, pk, label) -> str:
     return format_html('<a href="{}">{}</a>', reverse(viewname, args=[pk]), label)
+
+
+def labelled(model, name: str, label):
+    """A column or read-only field showing `name` as the admin would, under a French label
+    (the billing models do not name their fields yet)."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=label, ordering=name)
+    def show(obj):
+        return display_for_field(getattr(obj, name), field, "—")
+
+    return staticmethod(show)  # a ModelAdmin attribute, named in list_display and fieldsets
+
+
+def titled(title, base=admin.ChoicesFieldListFilter):
+    """A field's list filter under a French title."""
+
+    class Titled(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+# UNTDID 4461, as the documents print them.
+PAYMENT_MEANS = {"58": _("Virement SEPA"), "30": _("Virement"), "59": _("Prélèvement SEPA"), "48": _("Carte"),
+                 "97": _("Imputé sur le compte (avoir)")}
+
+
+def _period(obj) -> str:
+    if not obj.period_start:
+        return "—"
+    if obj.period_start == obj.period_end:
+        return f"{obj.period_start:%d/%m/%Y}"
+    return f"{obj.period_start:%d/%m/%Y} – {obj.period_end:%d/%m/%Y}"
 
 
 class CycleFilter(admin.SimpleListFilter):
@@ -46,43 +83,37 @@ class CycleFilter(admin.SimpleListFilter):
         return queryset.filter(cycle=self.value()) if self.value() else queryset
 
 
-class InvoiceLineInline(admin.TabularInline):
-    model = InvoiceLine
-    fields = ["position", "section", "msisdn", "description", "period_start", "period_end", "quantity",
-              "unit_price", "net_amount", "vat_rate", "kind"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number_or_draft", "kind", "account_link", "cycle", "issue_date", "total_incl_vat", "status",
+    number_ = labelled(Invoice, "number", _("numéro"))
+    kind_ = labelled(Invoice, "kind", _("type"))
+    status_ = labelled(Invoice, "status", _("statut"))
+    bill_run_ = labelled(Invoice, "bill_run", _("facturation du cycle"))
+    issue_date_ = labelled(Invoice, "issue_date", _("date d'émission"))
+    due_date_ = labelled(Invoice, "due_date", _("échéance"))
+    issued_at_ = labelled(Invoice, "issued_at", _("émise le"))
+    reason_ = labelled(Invoice, "reason", _("motif"))
+
+    list_display = ["number_or_draft", "kind_", "account_link", "cycle", "issue_date_", "total_incl_vat", "status_",
                     "files"]
-    list_filter = ["kind", "status", CycleFilter]
+    list_filter = [("kind", titled(_("type"))), ("status", titled(_("statut"))), CycleFilter]
     search_fields = ["number", "billing_account__number", "buyer__name"]
     date_hierarchy = "issue_date"
     list_select_related = ["billing_account"]
-    inlines = [InvoiceLineInline]
     fieldsets = [
-        (None, {"fields": ["number", "kind", "status", "account_link", "cycle", "bill_run", "issue_date",
-                           "due_date", "period", "issued_at"]}),
+        (None, {"fields": ["number_", "kind_", "status_", "account_link", "cycle", "bill_run_", "issue_date_",
+                           "due_date_", "period", "issued_at_"]}),
         (_("Montants"), {"fields": ["total_excl_vat", "total_vat_amount", "total_incl_vat"]}),
-        (_("Corrections"), {"fields": ["corrected_invoice", "reason", "credit_note_links"]}),
-        (_("Acheteur et paiement"), {"fields": ["buyer_summary", "payment"]}),
+        (_("Lignes"), {"fields": ["lines_table"], "classes": ["bo-lines"]}),
+        (_("Corrections"), {"fields": ["corrected_invoice", "reason_", "credit_note_links"]}),
+        (_("Acheteur et paiement"), {"fields": ["buyer_summary", "payment_summary"]}),
         (_("Contrôles"), {"fields": ["problems_list", "file_state"]}),
     ]
-    readonly_fields = ["number", "kind", "status", "account_link", "cycle", "bill_run", "issue_date", "due_date",
-                       "period", "issued_at", "total_excl_vat", "total_vat_amount", "total_incl_vat",
-                       "corrected_invoice", "reason", "credit_note_links", "buyer_summary", "payment",
-                       "problems_list", "file_state"]
+    readonly_fields = [field for _title, options in fieldsets for field in options["fields"]]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
 
     # Issued documents never change (invariant 1); drafts are computed by the bill run.
     def has_add_permission(self, request):
@@ -117,9 +148,38 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("période"))
     def period(self, obj):
-        if not obj.period_start:
-            return "—"
-        return f"{obj.period_start:%d/%m/%Y} – {obj.period_end:%d/%m/%Y}"
+        return _period(obj)
+
+    @admin.display(description=_("lignes"))
+    def lines_table(self, obj):
+        columns = [(_("n°"), ""), (_("ligne"), ""), (_("libellé"), ""), (_("période"), ""), (_("quantité"), "num"),
+                   (_("prix unitaire HT"), "num"), (_("montant HT"), "num"), (_("TVA"), "num")]
+        head = format_html_join("", '<th class="{}">{}</th>', ((css, label) for label, css in columns))
+        rows, section = [], None
+        for ln in obj.lines.order_by("position"):
+            if ln.section != section:
+                section = ln.section
+                rows.append(format_html('<tr class="bo-section"><th colspan="{}">{}</th></tr>', len(columns),
+                                        ln.get_section_display()))
+            rows.append(format_html(
+                '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+                '<td class="num">{}</td><td class="num">{} %</td></tr>',
+                ln.position, ln.msisdn or "—", ln.description, _period(ln),
+                number_format(ln.quantity.normalize(), use_l10n=True),
+                number_format(ln.unit_price, 6, use_l10n=True), euros(ln.net_amount),
+                number_format(ln.vat_rate.normalize(), use_l10n=True)))
+        return format_html('<table class="bo-lines-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+                           head, format_html_join("", "{}", ((row,) for row in rows)))
+
+    @admin.display(description=_("paiement"))
+    def payment_summary(self, obj):
+        payment = obj.payment or {}
+        parts = [PAYMENT_MEANS.get(payment.get("means_code"), payment.get("means_code") or "—")]
+        for key, label in [("payee_iban", _("IBAN")), ("debtor_iban", _("IBAN prélevé")),
+                           ("mandate_reference", _("RUM")), ("remittance_reference", _("référence"))]:
+            if payment.get(key):
+                parts.append(f"{label} {payment[key]}")
+        return " · ".join(str(p) for p in parts)
 
     @admin.display(description=_("fichiers"))
     def files(self, obj):

@@ -54,9 +54,11 @@ def _payment(invoice: Invoice, number: str) -> Payment:
     words = TERMS.get(invoice.language, TERMS["fr"])
     shown = due.strftime("%d/%m/%Y") if due and invoice.language == "fr" else (due.isoformat() if due else "")
     iban = data.get("debtor_iban", "")
-    terms = words.get(code, "").format(d=shown, last4=iban[-4:], ref=data.get("remittance_reference", number))
+    # A transfer quotes the document's number (BT-83).
+    reference = number if code in {"58", "30"} else ""
+    terms = words.get(code, "").format(d=shown, last4=iban[-4:], ref=reference)
     return Payment(
-        means_code=code, due_date=due, terms=terms, remittance_reference=data.get("remittance_reference", ""),
+        means_code=code, due_date=due, terms=terms, remittance_reference=reference,
         mandate_reference=data.get("mandate_reference", ""), creditor_identifier=data.get("creditor_identifier", ""),
         debtor_iban=iban, collection_date=_date(data.get("collection_date")),
         payee_iban=data.get("payee_iban", ""), payee_bic=data.get("payee_bic", ""),

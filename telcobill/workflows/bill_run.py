@@ -84,9 +84,12 @@ def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress
         batch = list(BillingAccount.objects.filter(pk__in=ids[start:start + size]).select_related("customer")
                      .order_by("pk"))
         compute_drafts(bill_run=run, accounts=batch, catalogue=catalogue)
-        drafts = list(Invoice.objects.filter(bill_run=run, billing_account__in=batch, status=InvoiceStatus.DRAFT)
-                      .select_related("corrects").prefetch_related("lines"))
-        validator.hold_failing(drafts, issue_date=run.issue_date)
+        if validator.enabled:
+            business = [a for a in batch if a.customer.is_business]
+            drafts = list(Invoice.objects.filter(bill_run=run, billing_account__in=business,
+                                                 status=InvoiceStatus.DRAFT)
+                          .select_related("corrects").prefetch_related("lines"))
+            validator.hold_failing(drafts, issue_date=run.issue_date)
         billrun.heartbeat(run, owner, now=clock())
         progress("compute", min(start + size, len(ids)), len(ids))
     run.status, run.computed_at = BillRunStatus.COMPUTED, clock()
