@@ -94,14 +94,14 @@ class InvoiceAdmin(admin.ModelAdmin):
     issued_at_ = labelled(Invoice, "issued_at", _("émise le"))
     reason_ = labelled(Invoice, "reason", _("motif"))
 
-    list_display = ["number_or_draft", "kind_", "account_link", "cycle", "issue_date_", "total_incl_vat", "status_",
+    list_display = ["number_or_draft", "kind_", "account_link", "cycle_", "issued_on", "total_incl_vat", "status_",
                     "files"]
     list_filter = [("kind", titled(_("type"))), ("status", titled(_("statut"))), CycleFilter]
     search_fields = ["number", "billing_account__number", "buyer__name"]
     date_hierarchy = "issue_date"
     list_select_related = ["billing_account"]
     fieldsets = [
-        (None, {"fields": ["number_", "kind_", "status_", "account_link", "cycle", "bill_run_", "issue_date_",
+        (None, {"fields": ["number_", "kind_", "status_", "account_link", "cycle_", "bill_run_", "issue_date_",
                            "due_date_", "period", "issued_at_"]}),
         (_("Montants"), {"fields": ["total_excl_vat", "total_vat_amount", "total_incl_vat"]}),
         (_("Lignes"), {"fields": ["lines_table"], "classes": ["bo-lines"]}),
@@ -134,6 +134,14 @@ class InvoiceAdmin(admin.ModelAdmin):
         return _link("admin:customers_billingaccount_change", obj.billing_account_id,
                      f"{obj.billing_account.number} {obj.buyer.get('name', '')}")
 
+    @admin.display(description=_("cycle"), ordering="cycle")
+    def cycle_(self, obj):
+        return obj.cycle or "—"
+
+    @admin.display(description=_("émise le"), ordering="issue_date")
+    def issued_on(self, obj):
+        return f"{obj.issue_date:%d/%m/%Y}" if obj.issue_date else "—"
+
     @admin.display(description=_("total TTC"), ordering="total_gross")
     def total_incl_vat(self, obj):
         return euros(obj.total_gross)
@@ -162,7 +170,8 @@ class InvoiceAdmin(admin.ModelAdmin):
                 rows.append(format_html('<tr class="bo-section"><th colspan="{}">{}</th></tr>', len(columns),
                                         ln.get_section_display()))
             rows.append(format_html(
-                '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td>'
+                '<tr><td>{}</td><td class="nowrap">{}</td><td>{}</td><td class="nowrap">{}</td><td class="num">{}</td>'
+                '<td class="num">{}</td>'
                 '<td class="num">{}</td><td class="num">{} %</td></tr>',
                 ln.position, ln.msisdn or "—", ln.description, _period(ln),
                 number_format(ln.quantity.normalize(), use_l10n=True),

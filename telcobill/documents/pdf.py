@@ -54,7 +54,7 @@ LABELS = {
         "number_invoice": "N° de facture", "number_credit_note": "N° d'avoir",
         "issue_date": "Date d'émission", "account": "N° de compte", "period": "Période facturée",
         "due_date": "Date d'échéance", "buyer_siren": "SIREN client", "buyer_vat": "N° TVA client",
-        "corrects": "Facture d'origine", "sender": "Expéditeur",
+        "corrects": "Facture d'origine",
         "amount_due": "Montant à payer", "credit_amount": "Montant de l'avoir",
         "nothing_due": "Rien à payer", "incl_vat": "TTC", "excl_vat": "HT",
         "summary": "Synthèse", "by_line": "Récapitulatif par ligne", "detail": "Détail",
@@ -63,7 +63,7 @@ LABELS = {
         "col_unit_price": "PU HT", "col_net": "Montant HT", "col_vat": "TVA",
         "col_gross": "Montant TTC", "col_vat_amount": "Montant TVA", "col_base": "Base HT",
         "col_rate": "Taux",
-        "section_total": "Total", "vat_breakdown": "Détail de la TVA",
+        "vat_breakdown": "Détail de la TVA",
         "total_net": "Total HT", "total_vat": "Total TVA", "total_gross": "Total TTC",
         "prepaid": "Déjà réglé", "balance": "Reste à payer", "credit_total": "Total de l'avoir TTC",
         "conditions": "Conditions de règlement", "information": "Informations",
@@ -90,7 +90,7 @@ LABELS = {
         "number_invoice": "Invoice no.", "number_credit_note": "Credit note no.",
         "issue_date": "Issue date", "account": "Account no.", "period": "Billing period",
         "due_date": "Due date", "buyer_siren": "Customer SIREN", "buyer_vat": "Customer VAT no.",
-        "corrects": "Original invoice", "sender": "Sender",
+        "corrects": "Original invoice",
         "amount_due": "Amount due", "credit_amount": "Credit amount",
         "nothing_due": "Nothing to pay", "incl_vat": "incl. VAT", "excl_vat": "excl. VAT",
         "summary": "Summary", "by_line": "Summary by line", "detail": "Detail",
@@ -99,7 +99,7 @@ LABELS = {
         "col_unit_price": "Unit price", "col_net": "Excl. VAT", "col_vat": "VAT",
         "col_gross": "Incl. VAT", "col_vat_amount": "VAT amount", "col_base": "Taxable amount",
         "col_rate": "Rate",
-        "section_total": "Total", "vat_breakdown": "VAT breakdown",
+        "vat_breakdown": "VAT breakdown",
         "total_net": "Total excl. VAT", "total_vat": "Total VAT", "total_gross": "Total incl. VAT",
         "prepaid": "Already paid", "balance": "Balance due", "credit_total": "Credit total incl. VAT",
         "conditions": "Payment terms", "information": "Information",
@@ -341,7 +341,7 @@ def context(doc: Document) -> dict:
     single = len(by_msisdn) == 1 and "" not in by_msisdn
     detail = f"{labels['detail_of_line']} {_format_msisdn(next(iter(by_msisdn)))}" if single else labels["detail"]
     return {
-        "lang": lang, "b2c": b2c, "credit": credit, "labels": _table_labels(labels, b2c),
+        "lang": lang, "b2c": b2c, "labels": _table_labels(labels, b2c),
         "detail_title": detail, "grouped": not single,
         "brand": _brand(doc),
         "title": title, "number": doc.number,
@@ -478,8 +478,8 @@ def _table_labels(labels: dict, b2c: bool) -> dict:
                                    "col_net", "col_vat")]
     if b2c:
         columns.append(labels["col_gross"])
-    keys = ("summary", "by_line", "detail", "charges", "line", "section_total", "vat_breakdown", "col_base",
-            "col_rate", "col_vat_amount", "page", "excl_vat", "incl_vat", "sender")
+    keys = ("summary", "by_line", "charges", "line", "vat_breakdown", "col_base", "col_rate", "col_vat_amount",
+            "page", "excl_vat", "incl_vat")
     return {"columns": columns, **{k: labels[k] for k in keys}}
 
 

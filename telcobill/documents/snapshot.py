@@ -86,9 +86,7 @@ def document_of(invoice: Invoice, *, number: str | None = None, issue_date: date
     """The document as stored. A draft may be given a provisional number and date to validate it."""
     number = number or invoice.number
     issue_date = issue_date or invoice.issue_date
-    lines = list(invoice.lines.all()) if hasattr(invoice, "_prefetched_objects_cache") else list(
-        invoice.lines.order_by("position"))
-    lines.sort(key=lambda ln: ln.position)
+    lines = sorted(invoice.lines.all(), key=lambda ln: ln.position)  # uses a prefetch when there is one
     totals = compute_totals(lines)
     vat_totals = tuple(VatTotal(v.category, v.rate, v.base, v.amount, v.exemption_reason,
                                 EXEMPTION_CODES.get(v.category, "") if v.category != "S" else "")
