@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import connection
 
 from telcobill.billing import db_triggers as _triggers
@@ -20,9 +21,10 @@ def bill(django_capture_on_commit_callbacks):
 
     def run(cycle: str, **kwargs):
         year, month = map(int, cycle.split("-"))
-        with django_capture_on_commit_callbacks(execute=True):
-            return run_bill_run(cycle, approve_by="test", clock=lambda: datetime(year, month, 1, 6, 0, tzinfo=UTC),
-                                **kwargs)
+        # Frozen on the billing day: everything that asks for "now" agrees with the run.
+        with (time_machine.travel(datetime(year, month, 1, 6, 0, tzinfo=UTC), tick=False),
+              django_capture_on_commit_callbacks(execute=True)):
+            return run_bill_run(cycle, approve_by="test", **kwargs)
 
     return run
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -22,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from telcobill.customers.admin import labelled, phone, short_date, titled
 from telcobill.customers.models import AuditEvent
 
 from .models import BillRun, Charge, Invoice, InvoiceStatus, NumberSeries, Section
@@ -33,29 +33,6 @@ def euros(amount: Decimal | None) -> str:
 
 def _link(viewname: str, pk, label) -> str:
     return format_html('<a href="{}">{}</a>', reverse(viewname, args=[pk]), label)
-
-
-def labelled(model, name: str, label):
-    """A column or read-only field showing `name` as the admin would, under a French label
-    (the billing models do not name their fields yet)."""
-    field = model._meta.get_field(name)
-
-    @admin.display(description=label, ordering=name)
-    def show(obj):
-        return display_for_field(getattr(obj, name), field, "—")
-
-    return staticmethod(show)  # a ModelAdmin attribute, named in list_display and fieldsets
-
-
-def titled(title, base=admin.ChoicesFieldListFilter):
-    """A field's list filter under a French title."""
-
-    class Titled(base):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.title = title
-
-    return Titled
 
 
 # UNTDID 4461, as the documents print them.
@@ -302,13 +279,24 @@ class ManualAdjustmentForm(forms.ModelForm):
 
 @admin.register(Charge)
 class ChargeAdmin(admin.ModelAdmin):
-    list_display = ["charged_on", "account_link", "line", "label", "amount", "section", "state", "created_by"]
-    list_filter = [PendingFilter, "section", "includes_vat"]
+    charged_on_ = labelled(Charge, "charged_on", _("date"), show=short_date)
+    section_ = labelled(Charge, "section", _("section"))
+    created_by_ = labelled(Charge, "created_by", _("saisi par"))
+    created_at_ = labelled(Charge, "created_at", _("saisi le"), show=short_date)
+    product_ = labelled(Charge, "product", _("produit"))
+    quantity_ = labelled(Charge, "quantity", _("quantité"))
+    vat_rule_code_ = labelled(Charge, "vat_rule_code", _("règle de TVA"))
+    list_display = ["charged_on_", "account_link", "line_", "label", "amount", "section_", "state", "created_by_"]
+    list_filter = [PendingFilter, ("section", titled(_("section"))),
+                   ("includes_vat", titled(_("montant TTC"), admin.BooleanFieldListFilter))]
     search_fields = ["billing_account__number", "description", "line__msisdn", "product__code"]
     list_select_related = ["billing_account", "line", "product", "invoice", "created_by"]
     autocomplete_fields = ["billing_account", "line"]
     date_hierarchy = "charged_on"
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -318,8 +306,11 @@ class ChargeAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ManualAdjustmentForm._meta.fields
-        return ["billing_account", "line", "product", "section", "description", "charged_on", "quantity",
-                "unit_price", "includes_vat", "vat_rule_code", "invoice", "created_by", "created_at"]
+        return ["account_link", "line_", "product_", "section_", "label", "charged_on_", "quantity_", "amount",
+                "vat_rule_code_", "state", "created_by_", "created_at_"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
 
     # A pending charge is corrected with another adjustment, so that the history stays readable.
     def has_change_permission(self, request, obj=None):
@@ -343,6 +334,10 @@ class ChargeAdmin(admin.ModelAdmin):
     def account_link(self, obj):
         return _link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account.number)
 
+    @admin.display(description=_("ligne"), ordering="line__msisdn")
+    def line_(self, obj):
+        return phone(obj.line.msisdn) if obj.line else "—"
+
     @admin.display(description=_("libellé"))
     def label(self, obj):
         return obj.description or (obj.product.name if obj.product else "—")
@@ -363,8 +358,10 @@ class ChargeAdmin(admin.ModelAdmin):
 
 @admin.register(NumberSeries)
 class NumberSeriesAdmin(admin.ModelAdmin):
-    list_display = ["code", "last_value", "last_issue_date"]
-    readonly_fields = ["code", "last_value", "last_issue_date"]
+    code_ = labelled(NumberSeries, "code", _("série"))
+    last_value_ = labelled(NumberSeries, "last_value", _("dernier numéro attribué"))
+    last_issue_date_ = labelled(NumberSeries, "last_issue_date", _("date du dernier document"), show=short_date)
+    list_display = fields = readonly_fields = ["code_", "last_value_", "last_issue_date_"]
 
     def has_add_permission(self, request):
         return False

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.db.models import OuterRef, Q, Subquery
@@ -22,12 +23,13 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.errors import Invalid
 
-from .identifiers import clean_msisdn
+from .identifiers import clean_msisdn, clean_siren, clean_siret, clean_vat_number, format_msisdn
 from .models import (
     Access,
     AuditEvent,
     BillingAccount,
     Customer,
+    CustomerKind,
     Line,
     Person,
     ProvisioningOrder,
@@ -57,6 +59,45 @@ def _link(viewname: str, pk, label) -> str:
     return format_html('<a href="{}">{}</a>', reverse(viewname, args=[pk]), label)
 
 
+def short_date(value) -> str:
+    """28/11/2026, or 28/11/2026 05:41 for a moment (local time): what fits in a list column."""
+    if value is None:
+        return "—"
+    if hasattr(value, "hour"):
+        return f"{timezone.localtime(value):%d/%m/%Y\u00a0%H:%M}"
+    return f"{value:%d/%m/%Y}"
+
+
+def phone(e164: str) -> str:
+    """06 12 34 56 78, kept on one line."""
+    return format_msisdn(e164).replace(" ", "\u00a0")
+
+
+def labelled(model, name: str, label, *, show=None):
+    """A column or read-only field showing `name` under a French label (several models do not
+    name their fields yet), as the admin would or through `show(value)`. Put it on the ModelAdmin
+    as an attribute and name that attribute in list_display, fieldsets and readonly_fields."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=label, ordering=name)
+    def display(obj):
+        value = getattr(obj, name)
+        return show(value) if show else display_for_field(value, field, "—")
+
+    return staticmethod(display)
+
+
+def titled(title, base=admin.ChoicesFieldListFilter):
+    """A field's list filter under a French title: list_filter = [("kind", titled(_("type")))]."""
+
+    class Titled(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """A journal: staff read it; rows are written by the use cases only."""
 
@@ -72,25 +113,57 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 # --- customers and billing accounts ----------------------------------------------------------
 
-class BillingAccountInline(admin.TabularInline):
-    model = BillingAccount
-    fields = ["number", "name", "email", "payment_method", "language", "paperless"]
-    readonly_fields = fields
+def _checked(clean, value, **kwargs):
+    """An identifier checked by its customers use case, or a form error with its message."""
+    if not value:
+        return value
+    try:
+        return clean(value, **kwargs)
+    except Invalid as exc:
+        raise forms.ValidationError(exc.message, code="invalid") from None
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["number", "kind", "name", "first_name", "last_name", "legal_form", "siren", "siret", "vat_number"]
+
+    def clean_siren(self):
+        return _checked(clean_siren, self.cleaned_data.get("siren"))
+
+    def clean_vat_number(self):
+        return _checked(clean_vat_number, self.cleaned_data.get("vat_number"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("siret") and not self.errors.get("siren"):
+            try:
+                cleaned["siret"] = _checked(clean_siret, cleaned["siret"], siren_value=cleaned.get("siren", ""))
+            except forms.ValidationError as error:
+                self.add_error("siret", error)
+        if cleaned.get("kind") == CustomerKind.BUSINESS and not cleaned.get("siren") and not self.errors.get("siren"):
+            self.add_error("siren", _("Un client professionnel a un SIREN."))
+        return cleaned
+
+
+class BillingAccountForm(forms.ModelForm):
+    class Meta:
+        model = BillingAccount
+        fields = ["customer", "number", "name", "language", "paperless", "email", "address_line1", "address_line2",
+                  "postcode", "city", "country_code", "payment_method", "payment_terms_days", "debit_iban",
+                  "mandate_reference", "siret", "electronic_address_scheme", "electronic_address"]
+        labels = {"customer": _("Client")}
+
+    def clean_siret(self):
+        return _checked(clean_siret, self.cleaned_data.get("siret"))
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown where they belong, with a link to their own page, where they change."""
+
     extra = 0
     can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False  # a billing account needs its address: added from its own form
-
-
-class AccessInline(admin.TabularInline):
-    """Roles, shown where they apply; granted and withdrawn in « Accès » (audited)."""
-
-    model = Access
-    extra = 0
-    can_delete = False
-    show_change_link = True
+    classes = ["bo-readonly-inline"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -99,30 +172,66 @@ class AccessInline(admin.TabularInline):
         return False
 
 
+class BillingAccountInline(ReadOnlyInline):
+    model = BillingAccount
+    fields = readonly_fields = ["account_link", "name", "email", "payment_method", "language", "paperless"]
+
+    @admin.display(description=_("compte de facturation"))
+    def account_link(self, obj):
+        return _link("admin:customers_billingaccount_change", obj.pk, obj.number)
+
+
+class AccessInline(ReadOnlyInline):
+    """Roles, granted and withdrawn in « Accès » (audited)."""
+
+    model = Access
+
+    @admin.display(description=_("personne"))
+    def person_link(self, obj):
+        return _link("admin:customers_person_change", obj.person_id, obj.person)
+
+    @admin.display(description=_("client"))
+    def customer_link(self, obj):
+        return _link("admin:customers_customer_change", obj.customer_id, obj.customer)
+
+    @admin.display(description=_("ligne"))
+    def line_link(self, obj):
+        return _link("admin:customers_line_change", obj.line_id, phone(obj.line.msisdn)) if obj.line else "—"
+
+    @admin.display(description=_("rôle"))
+    def role_link(self, obj):
+        return _link("admin:customers_access_change", obj.pk, obj.get_role_display())
+
+
 class CustomerAccessInline(AccessInline):
-    fields = readonly_fields = ["person", "role", "line"]
+    fields = readonly_fields = ["person_link", "role_link", "line_link"]
 
 
 class PersonAccessInline(AccessInline):
     fk_name = "person"
-    fields = readonly_fields = ["customer", "role", "line"]
+    fields = readonly_fields = ["customer_link", "role_link", "line_link"]
 
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "kind", "siren", "created_at"]
+    form = CustomerForm
+    created_at_ = labelled(Customer, "created_at", _("créé le"), show=short_date)
+    list_display = ["number", "name", "kind", "siren", "created_at_"]
     list_filter = ["kind"]
     search_fields = ["number", "name", "siren", "siret", "vat_number"]
-    readonly_fields = ["created_at", "new_billing_account"]
+    readonly_fields = ["created_at_", "new_billing_account"]
     fieldsets = [
         (None, {"fields": ["number", "kind", "name", "first_name", "last_name"]}),
         (_("Entreprise"), {"fields": ["legal_form", "siren", "siret", "vat_number"]}),
-        (None, {"fields": ["created_at", "new_billing_account"]}),
+        (None, {"fields": ["created_at_", "new_billing_account"]}),
     ]
     inlines = [BillingAccountInline, CustomerAccessInline]
     show_full_result_count = False
 
-    @admin.display(description=_("comptes de facturation"))
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
+
+    @admin.display(description=_("nouveau compte"))
     def new_billing_account(self, obj):
         if obj.pk is None:
             return "—"
@@ -131,26 +240,25 @@ class CustomerAdmin(admin.ModelAdmin):
         return format_html('<a class="addlink" href="{}">{}</a>', url, _("Ajouter un compte de facturation"))
 
 
-class LineInline(admin.TabularInline):
+class LineInline(ReadOnlyInline):
     model = Line
-    fields = ["msisdn", "label", "status", "activated_on", "commitment_end", "terminated_on"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
+    fields = readonly_fields = ["line_link", "label", "status", "activated_on", "commitment_end", "terminated_on"]
 
-    def has_add_permission(self, request, obj=None):
-        return False  # a line is activated with its plan (workflow), not typed in
+    @admin.display(description=_("numéro de ligne"))
+    def line_link(self, obj):
+        return _link("admin:customers_line_change", obj.pk, phone(obj.msisdn))
 
 
 @admin.register(BillingAccount)
 class BillingAccountAdmin(admin.ModelAdmin):
+    form = BillingAccountForm
+    created_at_ = labelled(BillingAccount, "created_at", _("créé le"), show=short_date)
     list_display = ["number", "name", "customer_link", "payment_method", "language", "paperless", "email"]
     list_filter = ["payment_method", "language", "paperless"]
     search_fields = ["number", "name", "email", "siret", "customer__number"]
     list_select_related = ["customer"]
     autocomplete_fields = ["customer"]
-    readonly_fields = ["created_at", "documents"]
+    readonly_fields = ["created_at_", "documents"]
     fieldsets = [
         (None, {"fields": ["customer", "number", "name", "language", "paperless", "email"]}),
         (_("Adresse de facturation"), {"fields": ["address_line1", "address_line2", "postcode", "city",
@@ -158,10 +266,13 @@ class BillingAccountAdmin(admin.ModelAdmin):
         (_("Paiement"), {"fields": ["payment_method", "payment_terms_days", "debit_iban", "mandate_reference"]}),
         (_("Facture électronique (professionnels)"), {"fields": ["siret", "electronic_address_scheme",
                                                                  "electronic_address"]}),
-        (None, {"fields": ["created_at", "documents"]}),
+        (None, {"fields": ["created_at_", "documents"]}),
     ]
     inlines = [LineInline]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
 
     @admin.display(description=_("client"), ordering="customer__number")
     def customer_link(self, obj):
@@ -204,7 +315,7 @@ class CommitmentFilter(admin.SimpleListFilter):
 
 @admin.register(Line)
 class LineAdmin(admin.ModelAdmin):
-    list_display = ["msisdn", "label", "status", "account_link", "current_plan", "commitment_end", "activated_on"]
+    list_display = ["number", "label", "status", "account_link", "current_plan", "commitment_end"]
     list_filter = ["status", CommitmentFilter]
     search_fields = ["msisdn", "label", "billing_account__number"]
     list_select_related = ["billing_account"]
@@ -214,6 +325,9 @@ class LineAdmin(admin.ModelAdmin):
               "commitment_end", "terminated_on", "orders"]
     actions = ["suspend_lines", "terminate_lines"]
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
 
     def get_queryset(self, request):
         subscription = Line._meta.get_field("subscriptions").related_model
@@ -233,9 +347,13 @@ class LineAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a line is terminated, never deleted: its invoices cite it
 
+    @admin.display(description=_("numéro de ligne"), ordering="msisdn")
+    def number(self, obj):
+        return phone(obj.msisdn)
+
     @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
     def account_link(self, obj):
-        return _link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account.number)
+        return _link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account)
 
     @admin.display(description=_("forfait"), ordering="plan_name")
     def current_plan(self, obj):
@@ -261,12 +379,28 @@ class LineAdmin(admin.ModelAdmin):
 
 @admin.register(ProvisioningOrder)
 class ProvisioningOrderAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "line", "action", "effective_on", "status", "attempts", "sent_at", "created_by"]
-    list_filter = ["status", "action"]
+    created_at_ = labelled(ProvisioningOrder, "created_at", _("créé le"), show=short_date)
+    action_ = labelled(ProvisioningOrder, "action", _("action"))
+    effective_on_ = labelled(ProvisioningOrder, "effective_on", _("effet le"), show=short_date)
+    status_ = labelled(ProvisioningOrder, "status", _("statut"))
+    attempts_ = labelled(ProvisioningOrder, "attempts", _("envois"))
+    sent_at_ = labelled(ProvisioningOrder, "sent_at", _("envoyé le"), show=short_date)
+    created_by_ = labelled(ProvisioningOrder, "created_by", _("par"))
+    payload_ = labelled(ProvisioningOrder, "payload", _("contenu"))
+    last_error_ = labelled(ProvisioningOrder, "last_error", _("dernière erreur"))
+    list_display = ["created_at_", "line_link", "action_", "effective_on_", "status_", "attempts_", "sent_at_",
+                    "created_by_"]
+    list_filter = [("status", titled(_("statut"))), ("action", titled(_("action")))]
     search_fields = ["line__msisdn"]
     list_select_related = ["line", "created_by"]
+    fields = readonly_fields = ["line_link", "action_", "effective_on_", "payload_", "status_", "attempts_",
+                                "sent_at_", "last_error_", "created_by_", "created_at_"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    @admin.display(description=_("ligne"), ordering="line__msisdn")
+    def line_link(self, obj):
+        return _link("admin:customers_line_change", obj.line_id, phone(obj.line.msisdn))
 
 
 # --- people, roles, audit --------------------------------------------------------------------
@@ -308,7 +442,8 @@ class PersonCreationForm(_LoginFieldsMixin, BaseUserCreationForm):
 class PersonChangeForm(_LoginFieldsMixin, UserChangeForm):
     class Meta:
         model = Person
-        fields = "__all__"
+        fields = ["email", "mobile", "password", "first_name", "last_name", "language", "is_active", "is_staff",
+                  "is_superuser", "groups", "user_permissions"]
 
     def clean(self):
         cleaned = super().clean()
@@ -354,9 +489,20 @@ class PersonAdmin(UserAdmin):
                    person=form.instance.pk, fields=changed)
 
 
+class AccessForm(forms.ModelForm):
+    class Meta:
+        model = Access
+        fields = ["person", "customer", "role", "line"]
+        labels = {"person": _("Personne"), "customer": _("Client"), "line": _("Ligne (utilisateur de la ligne)")}
+
+
 @admin.register(Access)
 class AccessAdmin(admin.ModelAdmin):
-    list_display = ["person", "customer", "role", "line"]
+    form = AccessForm
+    person_ = labelled(Access, "person", _("personne"))
+    customer_ = labelled(Access, "customer", _("client"))
+    line_ = labelled(Access, "line", _("ligne"))
+    list_display = ["person_", "customer_", "role", "line_"]
     list_filter = ["role"]
     search_fields = ["person__email", "person__mobile", "customer__number", "customer__name", "line__msisdn"]
     list_select_related = ["person", "customer", "line"]
@@ -384,9 +530,22 @@ class AccessAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "kind", "actor", "customer", "summary"]
-    list_filter = ["kind"]
+    at_ = labelled(AuditEvent, "at", _("date"), show=short_date)
+    kind_ = labelled(AuditEvent, "kind", _("événement"))
+    actor_ = labelled(AuditEvent, "actor", _("par"))
+    summary_ = labelled(AuditEvent, "summary", _("résumé"))
+    data_ = labelled(AuditEvent, "data", _("détails"))
+    list_display = ["at_", "kind_", "actor_", "customer_link", "summary_"]
+    list_filter = [("kind", titled(_("événement"), admin.AllValuesFieldListFilter))]
     search_fields = ["summary", "customer__number", "actor__email"]
     list_select_related = ["actor", "customer"]
+    fields = readonly_fields = ["at_", "kind_", "actor_", "customer_link", "summary_", "data_"]
     date_hierarchy = "at"
     show_full_result_count = False
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
+
+    @admin.display(description=_("client"), ordering="customer__number")
+    def customer_link(self, obj):
+        return _link("admin:customers_customer_change", obj.customer_id, obj.customer.number) if obj.customer else "—"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from telcobill.customers.admin import labelled, short_date
+
 from .models import DocumentFile
 
 
@@ -26,11 +28,15 @@ class RenderedFilter(admin.SimpleListFilter):
 
 @admin.register(DocumentFile)
 class DocumentFileAdmin(admin.ModelAdmin):
-    list_display = ["invoice_link", "rendered_at", "pdf_sha256", "downloads"]
+    rendered_at_ = labelled(DocumentFile, "rendered_at", _("PDF rendu le"), show=short_date)
+    created_at_ = labelled(DocumentFile, "created_at", _("XML enregistré le"), show=short_date)
+    pdf_path_ = labelled(DocumentFile, "pdf_path", _("fichier PDF"))
+    pdf_sha256_ = labelled(DocumentFile, "pdf_sha256", _("SHA-256 du PDF"))
+    list_display = ["invoice_link", "rendered_at_", "pdf_sha256_", "downloads"]
     list_filter = [RenderedFilter]
     search_fields = ["invoice__number"]
     list_select_related = ["invoice"]
-    fields = ["invoice_link", "pdf_path", "pdf_sha256", "rendered_at", "created_at", "downloads"]
+    fields = ["invoice_link", "pdf_path_", "pdf_sha256_", "rendered_at_", "created_at_", "downloads"]
     readonly_fields = fields
     date_hierarchy = "created_at"
     show_full_result_count = False

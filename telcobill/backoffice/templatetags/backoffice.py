@@ -8,6 +8,7 @@ from django import template
 from django.utils.formats import number_format
 
 from telcobill.billing.models import BillRun
+from telcobill.customers.identifiers import format_msisdn
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ def euros(amount) -> str:
     if amount in (None, ""):
         return "—"
     return f"{number_format(Decimal(str(amount)), 2, use_l10n=True, force_grouping=True)}\u00a0€"
+
+
+@register.filter
+def phone(e164: str) -> str:
+    """06 12 34 56 78 on one line; "—" for no number."""
+    return format_msisdn(e164).replace(" ", "\u00a0") if e164 else "—"
 
 
 @register.inclusion_tag("backoffice/recent_bill_runs.html", takes_context=True)
