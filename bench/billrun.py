@@ -15,7 +15,6 @@ import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 

@@ -124,6 +124,11 @@ def _checked(clean, value, **kwargs):
 
 
 class CustomerForm(forms.ModelForm):
+    # Wider than stored: people type "443 061 841"; the clean value is stored without spaces.
+    siren = forms.CharField(label="SIREN", max_length=20, required=False)
+    siret = forms.CharField(label=_("SIRET du siège"), max_length=24, required=False)
+    vat_number = forms.CharField(label=_("N° de TVA intracommunautaire"), max_length=24, required=False)
+
     class Meta:
         model = Customer
         fields = ["number", "kind", "name", "first_name", "last_name", "legal_form", "siren", "siret", "vat_number"]
@@ -147,6 +152,8 @@ class CustomerForm(forms.ModelForm):
 
 
 class BillingAccountForm(forms.ModelForm):
+    siret = forms.CharField(label="SIRET", max_length=24, required=False)
+
     class Meta:
         model = BillingAccount
         fields = ["customer", "number", "name", "language", "paperless", "email", "address_line1", "address_line2",

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from telcobill.billing.models import BillRun, BillRunHold, BillRunStatus, Invoice, InvoiceStatus
 from telcobill.billing.services import billrun
-from telcobill.billing.services.drafts import compute_drafts
 from telcobill.billing.services.report import build_report
 from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.models import BillingAccount
 from telcobill.documents.services.validate import DraftValidator
 
+from .bill_run_batch import ComputePool, compute_batch
 from .issuing import issue_and_store
 
 Progress = Callable[[str, int, int], None]
@@ -33,13 +33,15 @@ def _quiet(phase: str, done: int, total: int) -> None:
 
 def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recompute: bool = True,
                  clock: Callable[[], datetime] = timezone.now, progress: Progress = _quiet,
-                 validation_workers: int = 0, validator: DraftValidator | None = None) -> BillRun:
+                 workers: int = 1, validator: DraftValidator | None = None,
+                 pool: ComputePool | None = None) -> BillRun:
     """Compute the cycle (or resume an interrupted computation) and, once approved, issue it.
 
     `approve_by`: approve the computed run in the same call (automation, the demo).
     `recompute`: a computed, not yet approved run is computed again from the current facts.
-    `validator`: a DraftValidator to reuse across runs (its worker processes compile once);
-    otherwise one with `validation_workers` processes is made for this run.
+    `workers` > 1: batches are computed (and validated) by that many processes at once;
+    `pool`: a ComputePool to reuse across runs instead. `validator`: a DraftValidator to reuse
+    across runs computed in this process.
     Refuses with NotAllowed while another process runs the same cycle."""
     run = billrun.get_or_create_run(cycle)
     owner = billrun.new_lock_owner()
@@ -51,10 +53,13 @@ def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recom
             or (run.status == BillRunStatus.COMPUTED and (trial or (recompute and not approve_by) or run.trial))
         )
         if needs_compute:
-            if validator is not None:
-                _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=validator)
+            if pool is None and workers > 1:
+                with ComputePool(workers) as own_pool:
+                    _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=None, pool=own_pool)
+            elif pool is not None or validator is not None:
+                _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=validator, pool=pool)
             else:
-                with DraftValidator(validation_workers) as own:
+                with DraftValidator() as own:
                     _compute(run, owner, trial=trial, clock=clock, progress=progress, validator=own)
         if approve_by and run.status == BillRunStatus.COMPUTED and not run.trial:
             run = billrun.approve(cycle=cycle, by=approve_by, now=clock())
@@ -66,32 +71,31 @@ def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recom
         billrun.release_lock(run, owner)
 
 
-def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress, validator) -> None:
+def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress, validator,
+             pool: ComputePool | None = None) -> None:
     resuming = run.status == BillRunStatus.COMPUTING and run.generation > 0 and run.trial == trial
     if not resuming:
         run.generation += 1
         run.status, run.trial, run.approved_by, run.approved_at = BillRunStatus.COMPUTING, trial, "", None
         run.started_at, run.computed_at, run.finished_at = clock(), None, None
         run.save()
-    catalogue = load_snapshot()
     ids = list(BillingAccount.objects.order_by("pk").values_list("pk", flat=True))
     if resuming:
         done = set(Invoice.objects.filter(bill_run=run, generation=run.generation).values_list(
             "billing_account_id", flat=True))
         ids = [i for i in ids if i not in done]
     size = settings.BILLING["batch_size"]
-    for start in range(0, len(ids), size):
-        batch = list(BillingAccount.objects.filter(pk__in=ids[start:start + size]).select_related("customer")
-                     .order_by("pk"))
-        compute_drafts(bill_run=run, accounts=batch, catalogue=catalogue)
-        if validator.enabled:
-            business = [a for a in batch if a.customer.is_business]
-            drafts = list(Invoice.objects.filter(bill_run=run, billing_account__in=business,
-                                                 status=InvoiceStatus.DRAFT)
-                          .select_related("corrects").prefetch_related("lines"))
-            validator.hold_failing(drafts, issue_date=run.issue_date)
+    batches = [ids[start:start + size] for start in range(0, len(ids), size)]
+    if pool is not None:
+        counts = pool.compute(run.pk, batches)
+    else:
+        catalogue = load_snapshot()
+        counts = (compute_batch(run, batch, catalogue, validator) for batch in batches)
+    done_count = 0
+    for count in counts:  # batches commit one by one; the coordinator keeps the lock alive
+        done_count += count
         billrun.heartbeat(run, owner, now=clock())
-        progress("compute", min(start + size, len(ids)), len(ids))
+        progress("compute", done_count, len(ids))
     run.status, run.computed_at = BillRunStatus.COMPUTED, clock()
     run.report = build_report(run)
     run.save(update_fields=["status", "computed_at", "report"])

@@ -112,3 +112,24 @@ def test_a_business_document_passes_the_schematrons_before_its_number(catalogue,
     assert (doc.status, doc.number, doc.problems) == ("issued", "F2026-000001", [])
     assert doc.due_date == date(2026, 12, 1)
     assert [code for code, _ in doc.notes] == ["PMT", "PMD", "AAB", "TXD", "BAR"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_compute_the_same_documents_as_one_process():
+    from tests.factories import make_catalogue
+
+    make_catalogue()
+    for i in range(12):
+        account = make_business(f"Société {i} SAS") if i % 4 == 0 else make_individual(f"Client Numéro{i}")
+        activate_line(account=account, msisdn=f"06123456{i:02d}", plan_code="PRO" if i % 4 == 0 else "PLAN-S",
+                      on=date(2026, 10, 20), sim_fee=None)
+    from django.test.utils import override_settings
+
+    with override_settings(BILLING={**__import__("django.conf").conf.settings.BILLING, "batch_size": 5}):
+        run_bill_run("2026-11", trial=True, clock=lambda: NOV_1)
+        one_process = sorted(Invoice.objects.values_list("billing_account_id", "total_net", "total_vat", "status"))
+        run = run_bill_run("2026-11", workers=2, clock=lambda: NOV_1)
+    assert run.generation == 2
+    assert sorted(Invoice.objects.values_list("billing_account_id", "total_net", "total_vat", "status")) == one_process
+    assert Invoice.objects.filter(generation=2).count() == 12
+    assert len(one_process) == 12 and all(status == "draft" for *_, status in one_process)

@@ -15,17 +15,11 @@ from django.db import connection
 
 from telcobill.billing.models import BillRun, Invoice, InvoiceStatus
 from telcobill.documents.models import DocumentFile
+from telcobill.workflows.bill_run_worker import database_url
 from telcobill.workflows.lines import activate_line
 from tests.factories import make_business, make_catalogue, make_individual
 
 ACCOUNTS = 120
-
-
-def _database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    return f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
 def _command(*args: str) -> list[str]:
@@ -40,7 +34,7 @@ def test_a_bill_run_killed_at_random_points_resumes_to_one_document_per_account(
         account = make_business(f"Société {i} SARL") if i % 20 == 0 else make_individual(f"Client Numéro{i}")
         activate_line(account=account, msisdn=f"06{i:08d}", plan_code="PRO" if i % 20 == 0 else "PLAN-S",
                       on=date(2026, 10, 15))
-    env = {**os.environ, "DATABASE_URL": _database_url(), "TELCOBILL_BILLRUN_BATCH_SIZE": "7",
+    env = {**os.environ, "DATABASE_URL": database_url(connection.settings_dict), "TELCOBILL_BILLRUN_BATCH_SIZE": "7",
            "TELCOBILL_TASKS": "immediate", "TELCOBILL_DATA_DIR": str(tmp_path)}
     rng = random.Random(20261101)
     kills = 0

@@ -38,10 +38,10 @@ from telcobill.customers.models import (
     Role,
 )
 from telcobill.documents.services.render import pending_ids, render_documents
-from telcobill.documents.services.validate import DraftValidator
 from telcobill.errors import TelcobillError
 from telcobill.workflows import lines as line_changes
 from telcobill.workflows.bill_run import run_bill_run
+from telcobill.workflows.bill_run_batch import ComputePool
 from telcobill.workflows.credit_note import credit_invoice
 from telcobill.workflows.provisioning import deliver_order
 
@@ -119,7 +119,7 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
 
     # Tasks would queue ~10,000 renders one by one: the demo renders them in bulk at the end.
     with (override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}),
-          DraftValidator(workers=2) as validator):
+          ComputePool(2) as pool):
         cycles = _cycles()
         position = 0
         for step, cycle in enumerate(cycles, start=1):
@@ -127,7 +127,7 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             while position < len(events) and events[position].day < billing_day:
                 _apply(events[position])
                 position += 1
-            run_bill_run(cycle, approve_by=STAFF_EMAIL, validator=validator,
+            run_bill_run(cycle, approve_by=STAFF_EMAIL, pool=pool,
                          clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
             summary.credit_notes += _gestures(rng, cycle, billing_day)
             progress("bill runs", step, len(cycles))

@@ -29,8 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--by", default="", help="who approves or holds (printed in the run's history)")
         parser.add_argument("--reason", default="", help="why an account is held")
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
-        parser.add_argument("--workers", type=int, default=0,
-                            help="processes for schematron validation (0: in this process)")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="processes computing and validating batches at once (default 1: this one)")
 
     @refusals_as_errors
     def handle(self, *, cycle, trial, approve, report, hold, release, by, reason, json: bool, workers, **options):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             bar, update = progress_bar(Console(file=self.stderr))
             with bar:
                 run = run_bill_run(cycle, trial=trial, approve_by=(by or "cli") if approve else "",
-                                   progress=update, validation_workers=workers)
+                                   progress=update, workers=workers)
         data = run.report or build_report(run)
         if json:
             self.stdout.write(json_dumps(data))
