@@ -17,7 +17,8 @@ def _key(identifier: str) -> str:
 def is_locked_out(identifier: str, *, now=None) -> bool:
     now = now or timezone.now()
     since = now - timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    return LoginFailure.objects.filter(identifier=_key(identifier), at__gte=since).count() >= settings.LOGIN_MAX_FAILURES
+    failures = LoginFailure.objects.filter(identifier=_key(identifier), at__gte=since).count()
+    return failures >= settings.LOGIN_MAX_FAILURES
 
 
 def record_failure(identifier: str, *, now=None) -> None:

@@ -36,9 +36,10 @@ def _date(value) -> date | None:
 
 def _party(data: dict) -> Party:
     addr = data.get("address", {})
+    address = Address(addr.get("line1", ""), addr.get("postcode", ""), addr.get("city", ""),
+                      addr.get("country_code", "FR"), addr.get("line2", ""))
     return Party(
-        name=data.get("name", ""), address=Address(addr.get("line1", ""), addr.get("postcode", ""), addr.get("city", ""),
-                                                   addr.get("country_code", "FR"), addr.get("line2", "")),
+        name=data.get("name", ""), address=address,
         siren=data.get("siren", ""), siret=data.get("siret", ""), vat_number=data.get("vat_number", ""),
         legal_form=data.get("legal_form", ""), share_capital=data.get("share_capital", ""), rcs=data.get("rcs", ""),
         email=data.get("email", ""), phone=data.get("phone", ""),
