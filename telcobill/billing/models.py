@@ -82,6 +82,9 @@ class BillRunHold(models.Model):
         verbose_name = _("compte retenu")
         verbose_name_plural = _("comptes retenus")
 
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.billing_account.number}: {self.reason}"
+
 
 class NumberSeries(models.Model):
     """A gapless numbering series ("F2026", "AV2026"); its row is locked while numbers are taken."""
@@ -89,6 +92,9 @@ class NumberSeries(models.Model):
     code = models.CharField(max_length=20, unique=True)
     last_value = models.PositiveBigIntegerField(default=0)
     last_issue_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.code} (last {self.last_value})"
 
 
 class IssuedDocumentError(NotAllowed):
@@ -144,10 +150,6 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return self.number or f"draft {self.pk} {self.cycle}"
 
-    @property
-    def is_issued(self) -> bool:
-        return self.status == InvoiceStatus.ISSUED
-
     def save(self, *args, **kwargs):
         if self.pk and Invoice.objects.filter(pk=self.pk, status=InvoiceStatus.ISSUED).exists():
             raise IssuedDocumentError(f"{self.number} is issued and cannot change; issue a credit note")
@@ -157,6 +159,10 @@ class Invoice(models.Model):
         if self.pk and Invoice.objects.filter(pk=self.pk, status=InvoiceStatus.ISSUED).exists():
             raise IssuedDocumentError(f"{self.number} is issued and cannot be deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == InvoiceStatus.ISSUED
 
 
 class InvoiceLine(models.Model):
@@ -183,6 +189,9 @@ class InvoiceLine(models.Model):
     class Meta:
         ordering = ["invoice", "position"]
         indexes = [models.Index(fields=["line", "product_code", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
 
     def save(self, *args, **kwargs):
         if Invoice.objects.filter(pk=self.invoice_id, status=InvoiceStatus.ISSUED).exists():
@@ -212,3 +221,6 @@ class Charge(models.Model):
         ordering = ["charged_on", "pk"]
         verbose_name = _("frais ou ajustement")
         verbose_name_plural = _("frais et ajustements")
+
+    def __str__(self) -> str:
+        return f"{self.charged_on} {self.description or self.product}"

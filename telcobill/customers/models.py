@@ -255,6 +255,9 @@ class LoginFailure(models.Model):
     identifier = models.CharField(max_length=254, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ProvisioningAction(models.TextChoices):
     SUSPEND = "suspend", _("Suspendre la ligne")

@@ -274,7 +274,7 @@ def _gestures(rng: random.Random, cycle: str, billing_day: date) -> int:
                   .order_by("number").values_list("number", "total_gross", "billing_account_id"))
     count = 0
     day = billing_day + timedelta(days=9)
-    for number, gross, account_id in rng.sample(issued, min(len(issued), 3)):
+    for number, gross, _account in rng.sample(issued, min(len(issued), 3)):
         amount = min(gross, Decimal(rng.choice(["5.00", "10.00", "3.50"])))
         try:
             credit_invoice(number, reason="Geste commercial suite à une réclamation", amount_incl_vat=amount,
