@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import time
 import unicodedata
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -76,6 +78,7 @@ class Summary:
     documents: int = 0
     credit_notes: int = 0
     rendered: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -122,14 +125,18 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
           ComputePool(2) as pool):
         cycles = _cycles()
         position = 0
+        timer = _Timer(summary.seconds)
         for step, cycle in enumerate(cycles, start=1):
             billing_day = date(int(cycle[:4]), int(cycle[5:]), 1)
-            while position < len(events) and events[position].day < billing_day:
-                _apply(events[position])
-                position += 1
-            run_bill_run(cycle, approve_by=STAFF_EMAIL, pool=pool,
-                         clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
-            summary.credit_notes += _gestures(rng, cycle, billing_day)
+            with timer("changes"):
+                while position < len(events) and events[position].day < billing_day:
+                    _apply(events[position])
+                    position += 1
+            with timer("bill runs"):
+                run_bill_run(cycle, approve_by=STAFF_EMAIL, pool=pool,
+                             clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
+            with timer("credit notes"):
+                summary.credit_notes += _gestures(rng, cycle, billing_day)
             progress("bill runs", step, len(cycles))
         while position < len(events):
             _apply(events[position])
@@ -138,8 +145,24 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             deliver_order(order.pk)
     summary.lines = Line.objects.count()
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
-    summary.rendered = render_all(progress)
+    with timer("PDF rendering"):
+        summary.rendered = render_all(progress)
     return summary
+
+
+class _Timer:
+    """Adds the seconds spent in each phase to a dict."""
+
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+
+    @contextmanager
+    def __call__(self, phase: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
 
 
 def _cycles() -> list[str]:

@@ -37,6 +37,7 @@ class Command(BaseCommand):
         console.print(f"Demo operator built in {time.monotonic() - started:.0f} s: {summary.customers} customers, "
                       f"{summary.lines} lines, {summary.documents} documents issued "
                       f"({summary.credit_notes} commercial credit notes), {summary.rendered} PDFs rendered.")
+        console.print("  " + ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in summary.seconds.items()))
         self._print_logins(console, summary.logins)
 
     def _print_logins(self, console: Console, logins) -> None:
