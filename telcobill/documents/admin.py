@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from telcobill.customers.admin import labelled, short_date
+from telcobill.customers.admin.display import labelled, short_date
 
 from .models import DocumentFile
 

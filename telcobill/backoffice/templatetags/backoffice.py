@@ -5,26 +5,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
+from telcobill.billing.admin import money
 from telcobill.billing.models import BillRun
-from telcobill.customers.identifiers import format_msisdn
+from telcobill.customers.admin import display
 
 register = template.Library()
 
 
 @register.filter
 def euros(amount) -> str:
-    """12,50 € (French decimal comma, two decimals); "—" for nothing."""
-    if amount in (None, ""):
-        return "—"
-    return f"{number_format(Decimal(str(amount)), 2, use_l10n=True, force_grouping=True)}\u00a0€"
+    """1 234,50 € (as the admin lists show money); amounts in reports are strings."""
+    return money.euros(None if amount in (None, "") else Decimal(str(amount)))
 
 
 @register.filter
 def phone(e164: str) -> str:
     """06 12 34 56 78 on one line; "—" for no number."""
-    return format_msisdn(e164).replace(" ", "\u00a0") if e164 else "—"
+    return display.phone(e164) if e164 else "—"
 
 
 @register.inclusion_tag("backoffice/recent_bill_runs.html", takes_context=True)
