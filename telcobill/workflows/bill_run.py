@@ -85,6 +85,8 @@ def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress
             "billing_account_id", flat=True))
         ids = [i for i in ids if i not in done]
     size = settings.BILLING["batch_size"]
+    if pool is not None:  # enough batches to keep every worker busy
+        size = min(size, max(50, -(-len(ids) // (4 * pool.workers))))
     batches = [ids[start:start + size] for start in range(0, len(ids), size)]
     if pool is not None:
         counts = pool.compute(run.pk, batches)

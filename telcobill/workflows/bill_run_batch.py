@@ -37,6 +37,7 @@ class ComputePool:
     """Long-lived worker processes computing batches; reusable across runs."""
 
     def __init__(self, workers: int):
+        self.workers = workers
         from django.db import connection
 
         self._executor = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker,

@@ -104,7 +104,8 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
     counter = iter(range(1, 10**9))
     for index in range(customers):
         business = rng.random() < 0.30
-        signup = _day_between(rng, FIRST_DAY, LAST_DAY - timedelta(days=20), skew=1.6)
+        # A young operator growing: more customers joined recently than at the start.
+        signup = _day_between(rng, FIRST_DAY, LAST_DAY - timedelta(days=20), skew=0.6)
         account = _customer(rng, index, business, password, used_msisdns, summary)
         line_count = (rng.choice([2, 2, 3, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50]) if business
                       else rng.choice([1, 1, 1, 1, 1, 2]))
