@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BillingConfig(AppConfig):
     name = "telcobill.billing"
     label = "billing"
+    verbose_name = _("Facturation")

@@ -179,11 +179,14 @@ def _one_off(charge: ChargeFact, catalogue: CatalogueSnapshot, language: str) ->
         price = product.price_on(charge.charged_on)
         amount, includes_vat = price.amount, price.includes_vat
     unit_price = excl_vat(amount, rate) if includes_vat else to_micros(amount)
+    quantity = charge.quantity
+    if unit_price < 0:  # a credit is a negative quantity at a positive price (EN 16931 BR-27)
+        quantity, unit_price, amount = -quantity, -unit_price, -amount
     description = charge.description or (product.label(language) if product else "")
     kind = {"adjustments": "adjustment", "penalties": "penalty"}.get(charge.section, "one_off")
     return ProposedLine(
-        section=charge.section, description=description, quantity=charge.quantity, unit_code="C62",
-        unit_price=unit_price, net_amount=to_cents(charge.quantity * unit_price), vat_category=vat.category,
+        section=charge.section, description=description, quantity=quantity, unit_code="C62",
+        unit_price=unit_price, net_amount=to_cents(quantity * unit_price), vat_category=vat.category,
         vat_rate=rate, kind=kind, line_id=charge.line_id, msisdn=charge.msisdn,
         product_code=charge.product_code, period_start=charge.charged_on, period_end=charge.charged_on,
         unit_price_incl_vat=to_micros(amount) if includes_vat else None,

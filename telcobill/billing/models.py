@@ -93,6 +93,10 @@ class NumberSeries(models.Model):
     last_value = models.PositiveBigIntegerField(default=0)
     last_issue_date = models.DateField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("série de numérotation")
+        verbose_name_plural = _("séries de numérotation")
+
     def __str__(self) -> str:
         return f"{self.code} (last {self.last_value})"
 

@@ -45,6 +45,7 @@ class VatRule(models.Model):
 
     class Meta:
         verbose_name = _("règle de TVA")
+        verbose_name_plural = _("règles de TVA")
 
     def __str__(self) -> str:
         return self.code

@@ -218,6 +218,7 @@ class Access(models.Model):
 
     class Meta:
         verbose_name = _("accès")
+        verbose_name_plural = _("accès")
         constraints = [
             models.UniqueConstraint(fields=["person", "customer"], condition=Q(line__isnull=True),
                                     name="one_role_per_person_and_customer"),
@@ -244,6 +245,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         verbose_name = _("événement d'audit")
+        verbose_name_plural = _("événements d'audit")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

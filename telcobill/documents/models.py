@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.models import Invoice
 
@@ -16,6 +17,10 @@ class DocumentFile(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier de document")
+        verbose_name_plural = _("fichiers de documents")
 
     def __str__(self) -> str:
         return f"{self.invoice} {'rendered' if self.rendered_at else 'pending'}"

@@ -19,6 +19,7 @@ from telcobill.billing.services import billrun
 from telcobill.billing.services.report import build_report
 from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.models import BillingAccount
+from telcobill.errors import NotAllowed
 from telcobill.documents.services.validate import DraftValidator
 
 from .bill_run_batch import ComputePool, compute_batch
@@ -48,6 +49,10 @@ def run_bill_run(cycle: str, *, trial: bool = False, approve_by: str = "", recom
     billrun.acquire_lock(run, owner, now=clock())
     try:
         run.refresh_from_db()
+        if approve_by and run.trial and run.status == BillRunStatus.COMPUTED:
+            # Approval is of a report staff have read: a trial's must be computed for real first.
+            raise NotAllowed(f"cycle {cycle} was computed as a trial: compute it for real with "
+                             f"`telcobill billrun --cycle {cycle}`, read the report, then approve", code="trial")
         needs_compute = (
             run.status == BillRunStatus.COMPUTING
             or (run.status == BillRunStatus.COMPUTED and (trial or (recompute and not approve_by) or run.trial))

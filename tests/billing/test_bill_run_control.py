@@ -34,6 +34,9 @@ def test_a_trial_run_computes_everything_and_issues_nothing(catalogue):
         "invoice:draft": {"count": 3, "net": "27.48", "vat": "5.49", "gross": "32.97"}}
     with pytest.raises(NotAllowed, match="trial"):
         billrun.approve(cycle="2026-11", by="alice", now=NOV_1)
+    with pytest.raises(NotAllowed, match="computed as a trial"):
+        run_bill_run("2026-11", approve_by="alice", clock=lambda: NOV_1)
+    assert not Invoice.objects.filter(number__isnull=False).exists()
 
 
 def test_a_run_waits_for_approval_then_issues(catalogue, django_capture_on_commit_callbacks):

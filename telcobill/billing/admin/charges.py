@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from telcobill.billing.services.adjustments import add_adjustment
 from telcobill.customers.admin.display import labelled, link, phone, short_date, titled
-from telcobill.customers.models import AuditEvent
 
-from ..models import Charge, InvoiceStatus, Section
+from ..models import Charge, InvoiceStatus
 from .money import euros
 
 
@@ -118,15 +118,11 @@ class ChargeAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj.section, obj.quantity, obj.created_by = Section.ADJUSTMENTS, Decimal(1), request.user
-        super().save_model(request, obj, form, change)
-        basis = "incl." if obj.includes_vat else "excl."
-        AuditEvent.objects.create(
-            actor=request.user, kind="charge.adjustment_added", customer=obj.billing_account.customer,
-            summary=f"adjustment of {obj.unit_price} € ({basis} VAT) on {obj.billing_account.number}: "
-                    f"{obj.description}"[:300],
-            data={"charge": obj.pk, "account": obj.billing_account.number, "amount": str(obj.unit_price),
-                  "includes_vat": obj.includes_vat, "line": obj.line.msisdn if obj.line else None})
+        charge = add_adjustment(account=obj.billing_account, amount=obj.unit_price, includes_vat=obj.includes_vat,
+                                description=obj.description, charged_on=obj.charged_on, line=obj.line,
+                                by=request.user)
+        obj.pk = charge.pk
+        obj.refresh_from_db()
 
     @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
     def account_link(self, obj):
