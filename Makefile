@@ -8,7 +8,7 @@ PYTHON ?= python3
 # The demo's own key: good for a laptop, never for production (docs/configuration.md).
 DEMO_ENV := TELCOBILL_SECRET_KEY=demo-only-insecure-key-change-me-0123456789abcdef TELCOBILL_DEBUG=1 TELCOBILL_HTTPS=0
 
-.PHONY: install demo test lint bench clean
+.PHONY: install messages demo test lint bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# Compiled translations (English; French is the source language), with Babel: no gettext needed.
+messages: $(patsubst %.po,%.mo,$(wildcard telcobill/locale/*/LC_MESSAGES/django.po))
+
+telcobill/locale/%/LC_MESSAGES/django.mo: telcobill/locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 demo: install
 	$(DEMO_ENV) $(BIN)/telcobill migrate --no-input -v0
