@@ -1,5 +1,7 @@
 """The immutability triggers (invariant 1) in SQL, for the migration and for test teardown."""
 
+from contextlib import contextmanager
+
 POSTGRES = """
 CREATE OR REPLACE FUNCTION telcobill_invoice_immutable() RETURNS trigger AS $$
 BEGIN
@@ -73,3 +75,17 @@ def drop_sqlite(connection) -> None:
     with connection.cursor() as cursor:
         for statement in SQLITE_REVERSE:
             cursor.execute(statement)
+
+
+@contextmanager
+def lifted_for_flush(connection):
+    """Erase a whole database (demo reset, test teardown): SQLite's flush deletes row by row, so
+    its triggers are lifted for it and put back; PostgreSQL's TRUNCATE fires no row trigger."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    drop_sqlite(connection)
+    try:
+        yield
+    finally:
+        create_sqlite(connection)

@@ -6,8 +6,10 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 from rich.console import Console
 
+from telcobill.billing.db_triggers import lifted_for_flush
 from telcobill.cli.base import progress_bar
 from telcobill.cli.demo.build import DEMO_PASSWORD, STAFF_EMAIL, build_demo
 from telcobill.customers.models import Customer
@@ -24,7 +26,8 @@ class Command(BaseCommand):
     def handle(self, *, seed, customers, reset, **options):
         console = Console(file=self.stdout, highlight=False)
         if reset:
-            call_command("flush", interactive=False, verbosity=0, allow_cascade=True)
+            with lifted_for_flush(connection):
+                call_command("flush", interactive=False, verbosity=0, allow_cascade=True)
         if Customer.objects.exists():
             console.print(f"The demo is already built ({Customer.objects.count()} customers); "
                           "`telcobill demo --reset` builds it anew.")
