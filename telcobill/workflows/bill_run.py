@@ -19,8 +19,8 @@ from telcobill.billing.services import billrun
 from telcobill.billing.services.report import build_report
 from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.models import BillingAccount
-from telcobill.errors import NotAllowed
 from telcobill.documents.services.validate import DraftValidator
+from telcobill.errors import NotAllowed
 
 from .bill_run_batch import ComputePool, compute_batch
 from .issuing import issue_and_store
