@@ -75,7 +75,7 @@ def populate(accounts: int, seed: int = 7) -> int:
     return line_total
 
 
-def bill_run(cycle: str) -> tuple[float, float, int]:
+def bill_run(cycle: str, workers: int) -> tuple[float, float, int]:
     from django.test.utils import override_settings
 
     from telcobill.billing.models import Invoice
@@ -84,7 +84,7 @@ def bill_run(cycle: str) -> tuple[float, float, int]:
     clock = lambda: datetime(2026, 11, 1, 5, tzinfo=UTC)  # noqa: E731
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
         t0 = time.perf_counter()
-        run_bill_run(cycle, clock=clock)  # compute and report
+        run_bill_run(cycle, clock=clock, workers=workers)  # compute and report
         t1 = time.perf_counter()
         run_bill_run(cycle, approve_by="bench", clock=clock)  # approve and issue
         t2 = time.perf_counter()
@@ -123,6 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=1, help="processes computing batches")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="telcobill-bench-")
     url = args.database_url or f"sqlite:///{data_dir}/bench.sqlite3"
@@ -132,11 +133,11 @@ def main() -> None:
     lines = populate(args.accounts)
     print(f"[{engine}] {args.accounts} accounts, {lines} lines populated in {time.perf_counter() - t:.1f} s",
           flush=True)
-    compute_s, issue_s, issued = bill_run("2026-11")
+    compute_s, issue_s, issued = bill_run("2026-11", args.workers)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the bill run's peak (before the floor)
     floor_s, floor_docs = persistence_floor("2026-11")
     total = compute_s + issue_s
-    print(f"[{engine}] computed {issued} documents in {compute_s:.1f} s ({issued / compute_s:,.0f}/s), "
+    print(f"[{engine}] computed {issued} documents with {args.workers} worker(s) in {compute_s:.1f} s ({issued / compute_s:,.0f}/s), "
           f"issued in {issue_s:.1f} s ({issued / issue_s:,.0f}/s); computed and issued: {issued / total:,.0f}/s")
     print(f"[{engine}] persistence floor: {floor_docs} documents and their lines bulk-inserted in {floor_s:.1f} s "
           f"({floor_docs / floor_s:,.0f}/s); bill run / floor = {total / floor_s:.2f}x")

@@ -116,18 +116,17 @@ def _issuable(run: BillRun):
 def _issue(run: BillRun, owner: str, *, clock, progress: Progress) -> None:
     BillRun.objects.filter(pk=run.pk).update(status=BillRunStatus.ISSUING)
     run.status = BillRunStatus.ISSUING
-    total = _issuable(run).count()
-    done = 0
+    # The queue is read once, in numbering order (re-scanning a table being updated is slow on
+    # PostgreSQL); each batch is read again, so an account held meanwhile is left out and a
+    # draft issued or held meanwhile is skipped under the issue's row lock.
+    queue = list(_issuable(run).order_by("billing_account__number").values_list("pk", flat=True))
     size = settings.BILLING["batch_size"]
-    while True:
-        batch = list(_issuable(run).order_by("billing_account__number")[:size])
-        if not batch:
-            break
+    for start in range(0, len(queue), size):
+        batch = list(_issuable(run).filter(pk__in=queue[start:start + size]).order_by("billing_account__number"))
         # Every draft of the batch leaves the queue: issued, or held by the final checks.
         issue_and_store(batch, issue_date=run.issue_date, now=clock())
-        done += len(batch)
         billrun.heartbeat(run, owner, now=clock())
-        progress("issue", min(done, total), total)
+        progress("issue", min(start + size, len(queue)), len(queue))
     with transaction.atomic():
         run.status, run.finished_at = BillRunStatus.ISSUED, clock()
         run.report = build_report(run)
