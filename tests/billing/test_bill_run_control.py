@@ -1,6 +1,7 @@
 """Staff control of a bill run: trial, report, hold list, approval, idempotence, the run lock."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -136,3 +137,19 @@ def test_worker_processes_compute_the_same_documents_as_one_process():
     assert sorted(Invoice.objects.values_list("billing_account_id", "total_net", "total_vat", "status")) == one_process
     assert Invoice.objects.filter(generation=2).count() == 12
     assert len(one_process) == 12 and all(status == "draft" for *_, status in one_process)
+
+
+def test_an_account_held_past_its_cycle_is_billed_by_the_next_one_once(catalogue, bill):
+    account = _accounts(1)[0]
+    run_bill_run("2026-11", clock=lambda: NOV_1)
+    billrun.hold_account(cycle="2026-11", account_number=account.number, reason="adresse à vérifier", by="bob")
+    bill("2026-11")
+    assert Invoice.objects.get(billing_account=account, cycle="2026-11").status == "draft"
+
+    bill("2026-12")
+
+    # November's draft is superseded: December carries November and December, once.
+    assert not Invoice.objects.filter(billing_account=account, cycle="2026-11").exists()
+    december = Invoice.objects.get(billing_account=account, cycle="2026-12")
+    assert [(ln.period_start, ln.net_amount) for ln in december.lines.order_by("position")] == [
+        (date(2026, 11, 1), Decimal("9.16")), (date(2026, 12, 1), Decimal("9.16"))]

@@ -19,14 +19,17 @@ from .facts_loader import load_facts
 def compute_drafts(*, bill_run: BillRun, accounts, catalogue: CatalogueSnapshot) -> int:
     """Replace the batch's drafts of this run by freshly computed ones; return how many.
 
-    Accounts already issued for the cycle are left alone (a resumed run). A net credit
-    becomes a credit note referencing the account's last issued invoice.
+    Accounts already issued for the cycle are left alone (a resumed run). Drafts of earlier
+    cycles never issued are superseded. A net credit becomes a credit note referencing the
+    account's last issued invoice.
     """
     facts = load_facts(accounts, bill_run.cycle, bill_run.issue_date)
     seller = parties.seller()
     with transaction.atomic():
-        Invoice.objects.filter(bill_run=bill_run, billing_account__in=accounts).exclude(
-            status=InvoiceStatus.ISSUED).delete()
+        # This run's previous drafts, and any earlier cycle's draft never issued (a held
+        # account): the look-back of the generator bills what they carried, so they go.
+        Invoice.objects.filter(bill_run__isnull=False, billing_account__in=accounts,
+                               cycle__lte=bill_run.cycle).exclude(status=InvoiceStatus.ISSUED).delete()
         issued = set(Invoice.objects.filter(bill_run=bill_run, billing_account__in=accounts,
                                             status=InvoiceStatus.ISSUED).values_list("billing_account_id", flat=True))
         documents: list[tuple[Invoice, list]] = []
