@@ -137,7 +137,8 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the bill run's peak (before the floor)
     floor_s, floor_docs = persistence_floor("2026-11")
     total = compute_s + issue_s
-    print(f"[{engine}] computed {issued} documents with {args.workers} worker(s) in {compute_s:.1f} s ({issued / compute_s:,.0f}/s), "
+    print(f"[{engine}] computed {issued} documents with {args.workers} worker(s) in {compute_s:.1f} s "
+          f"({issued / compute_s:,.0f}/s), "
           f"issued in {issue_s:.1f} s ({issued / issue_s:,.0f}/s); computed and issued: {issued / total:,.0f}/s")
     print(f"[{engine}] persistence floor: {floor_docs} documents and their lines bulk-inserted in {floor_s:.1f} s "
           f"({floor_docs / floor_s:,.0f}/s); bill run / floor = {total / floor_s:.2f}x")

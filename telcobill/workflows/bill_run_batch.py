@@ -8,16 +8,16 @@ coordinator, each in its own transaction. The coordinator keeps the run lock ali
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from concurrent.futures import as_completed
 
 from telcobill.billing.models import BillRun, Invoice, InvoiceStatus
 from telcobill.billing.services.drafts import compute_drafts
 from telcobill.catalogue.snapshot import CatalogueSnapshot
 from telcobill.customers.models import BillingAccount
 from telcobill.documents.services.validate import DraftValidator
+from telcobill.processes import django_pool
 
-from .bill_run_worker import compute_in_worker, database_url, start_worker
+from .bill_run_worker import compute_in_worker, start_worker
 
 
 def compute_batch(run: BillRun, account_ids: list[int], catalogue: CatalogueSnapshot,
@@ -38,10 +38,7 @@ class ComputePool:
 
     def __init__(self, workers: int):
         self.workers = workers
-        from django.db import connection
-
-        self._executor = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker,
-                                             initargs=(database_url(connection.settings_dict),))
+        self._executor = django_pool(workers, initializer=start_worker)
 
     def compute(self, run_id: int, batches: list[list[int]]) -> Iterator[int]:
         futures = [self._executor.submit(compute_in_worker, run_id, batch) for batch in batches]

@@ -1,32 +1,15 @@
-"""The entry points of a spawned bill-run worker. Importable before Django is set up: the
-worker sets Django up itself, on the database the coordinator uses (tests included)."""
+"""The entry points of a spawned bill-run worker (importable before Django is set up)."""
 
 from __future__ import annotations
 
-import os
-from urllib.parse import quote
+from telcobill.processes import setup_django
 
 _validator = None
 
 
-def database_url(settings_dict: dict) -> str:
-    """The URL of the database a connection really uses (a test database, for instance)."""
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user = quote(settings_dict.get("USER") or "")
-    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict.get("PASSWORD") else ""
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
 def start_worker(url: str) -> None:
     global _validator
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "telcobill.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from telcobill.documents.services.validate import DraftValidator
 
     _validator = DraftValidator()

@@ -15,7 +15,7 @@ from django.db import connection
 
 from telcobill.billing.models import BillRun, Invoice, InvoiceStatus
 from telcobill.documents.models import DocumentFile
-from telcobill.workflows.bill_run_worker import database_url
+from telcobill.processes import database_url
 from telcobill.workflows.lines import activate_line
 from tests.factories import make_business, make_catalogue, make_individual
 

@@ -7,7 +7,6 @@ dated before it, as in production.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 import time
 import unicodedata
@@ -19,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
-from django.db import connections, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
@@ -41,6 +40,7 @@ from telcobill.customers.models import (
 )
 from telcobill.documents.services.render import pending_ids, render_documents
 from telcobill.errors import TelcobillError
+from telcobill.processes import django_pool
 from telcobill.workflows import lines as line_changes
 from telcobill.workflows.bill_run import run_bill_run
 from telcobill.workflows.bill_run_batch import ComputePool
@@ -314,15 +314,14 @@ def _gestures(rng: random.Random, cycle: str, billing_day: date) -> int:
 
 
 def render_all(progress: Callable[[str, int, int], None], workers: int = 2) -> int:
-    """Render every pending PDF, in `workers` processes."""
+    """Render every pending PDF, in `workers` spawned processes."""
     ids = pending_ids()
     if not ids:
         return 0
     chunks = [ids[i:i + 200] for i in range(0, len(ids), 200)]
     done = 0
-    connections.close_all()  # each forked worker opens its own connection
-    with multiprocessing.get_context("fork").Pool(workers, initializer=connections.close_all) as pool:
-        for count in pool.imap_unordered(render_documents, chunks):
+    with django_pool(workers) as pool:
+        for count in pool.map(render_documents, chunks):
             done += count
             progress("PDF", done, len(ids))
     return done
