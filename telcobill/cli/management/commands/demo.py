@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="erase the database first and build anew")
 
     def handle(self, *, seed, customers, reset, **options):
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
         if reset:
             with lifted_for_flush(connection):
                 call_command("flush", interactive=False, verbosity=0, allow_cascade=True)
