@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from telcobill.customers.admin.display import labelled, link, titled
+from telcobill.customers.admin.display import ReadOnlyAdmin, labelled, link, titled
 
 from ..models import Invoice, InvoiceStatus
 from .money import euros
@@ -43,7 +43,10 @@ class CycleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdmin):
+    """Read-only: issued documents never change (invariant 1); drafts are computed by the bill
+    run; corrections are credit notes, from the document's page."""
+
     number_ = labelled(Invoice, "number", _("numéro"))
     kind_ = labelled(Invoice, "kind", _("type"))
     status_ = labelled(Invoice, "status", _("statut"))
@@ -74,15 +77,6 @@ class InvoiceAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["backoffice/admin.css"]}
 
-    # Issued documents never change (invariant 1); drafts are computed by the bill run.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("numéro"), ordering="number")
     def number_or_draft(self, obj):

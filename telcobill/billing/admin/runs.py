@@ -7,40 +7,22 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from telcobill.customers.admin.display import labelled, short_date
+from telcobill.customers.admin.display import ReadOnlyAdmin, labelled, short_date
 
 from ..models import BillRun, NumberSeries
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(admin.ModelAdmin):
+class NumberSeriesAdmin(ReadOnlyAdmin):
     code_ = labelled(NumberSeries, "code", _("série"))
     last_value_ = labelled(NumberSeries, "last_value", _("dernier numéro attribué"))
     last_issue_date_ = labelled(NumberSeries, "last_issue_date", _("date du dernier document"), show=short_date)
     list_display = fields = readonly_fields = ["code_", "last_value_", "last_issue_date_"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BillRun)
-class BillRunAdmin(admin.ModelAdmin):
+class BillRunAdmin(ReadOnlyAdmin):
     """The bill runs are controlled from their back-office page; the admin entry leads there."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         return HttpResponseRedirect(reverse("backoffice:billrun_list"))
