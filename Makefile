@@ -28,7 +28,7 @@ telcobill/locale/%/LC_MESSAGES/django.mo: telcobill/locale/%/LC_MESSAGES/django.
 
 demo: install
 	$(DEMO_ENV) $(BIN)/telcobill migrate --no-input -v0
-	$(DEMO_ENV) $(BIN)/telcobill demo --seed $(SEED)
+	$(DEMO_ENV) $(BIN)/telcobill demo --seed $(SEED) $(if $(RESET),--reset)
 	$(DEMO_ENV) $(BIN)/telcobill runserver 127.0.0.1:$(PORT) --noreload --insecure
 
 test: install
