@@ -77,7 +77,7 @@ def _draft(bill_run: BillRun, account, proposed, seller) -> tuple[Invoice, list]
         buyer=parties.buyer(account), seller=seller, payment=parties.payment(account, bill_run.issue_date),
         notes=parties.legal_notes(account),
     )
-    problems = check_document(doc, [_LineView(i, p) for i, p in enumerate(proposed, start=1)])
+    problems = check_document(doc, proposed)
     if problems:
         doc.status = InvoiceStatus.HELD
         doc.problems = [{"rule": rule, "message": message} for rule, message in problems]
@@ -88,14 +88,6 @@ def _period(cycle: str):
     year, month = proration.parse_cycle(cycle)
     first = proration.month_start(year, month)
     return first, proration.last_day(first)
-
-
-class _LineView:
-    """A proposed line seen with its position, for the checks."""
-
-    def __init__(self, position, proposed):
-        self.position = position
-        self.__dict__.update(proposed.__dict__)
 
 
 def _link_charges(documents) -> None:
