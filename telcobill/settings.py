@@ -208,3 +208,20 @@ BILLING = {
     # Run the EN 16931 / Factur-X / BR-FR schematrons on business documents before numbering.
     "schematron": env_bool("TELCOBILL_SCHEMATRON", True),
 }
+
+# --- Usage ------------------------------------------------------------------------------------
+USAGE = {
+    # Where accepted records are kept as Parquet: a folder, or any fsspec URL (s3://bucket/usage).
+    "store": env("TELCOBILL_USAGE_STORE", str(DATA_DIR / "usage")),
+    # Communication records are kept this long, then purged (RULES.md, CPCE L34-1).
+    "retention_months": int(env("TELCOBILL_USAGE_RETENTION_MONTHS", "12")),
+    # Records per transaction when a file is ingested (a crash keeps the committed ones).
+    "chunk_records": int(env("TELCOBILL_USAGE_CHUNK_RECORDS", "250000")),
+    # Rating engine: "duckdb" (embedded) or "spark" (needs the telcobill[spark] extra).
+    "engine": env("TELCOBILL_RATING_ENGINE", "duckdb"),
+    "spark_master": env("TELCOBILL_SPARK_MASTER", "local[2]"),
+    # Roaming data spend cap outside the EU, EUR excl. VAT (RULES.md), alerted at 80 % and 100 %.
+    "roaming_cap": env("TELCOBILL_ROAMING_CAP", "50.00"),
+    # API batches smaller than this many records are compacted into one file per month.
+    "compact_below": int(env("TELCOBILL_USAGE_COMPACT_BELOW", "50000")),
+}

@@ -1,0 +1,172 @@
+"""Usage ingestion state. The records themselves live in Parquet files (store.py); the database
+holds what makes them count: which files are live, which record keys were accepted, what was
+rejected and why, and the live counters (docs/usage.md, "Commit protocol")."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from telcobill.customers.models import Customer, Line
+
+
+class UsageSource(models.Model):
+    """A system that sends usage records: a switch, a mediation platform, a roaming clearing house."""
+
+    name = models.SlugField(_("nom"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    # The API token is shown once when created; only its hash is kept.
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    token_hint = models.CharField(_("début du jeton"), max_length=12, blank=True, editable=False)
+    token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("source de consommation")
+        verbose_name_plural = _("sources de consommation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def new_token(self) -> str:
+        """A fresh machine token for the API (replaces the previous one); save() the source."""
+        token = f"tbu_{self.name}_{secrets.token_urlsafe(32)}"
+        self.token_hash = hash_token(token)
+        self.token_hint = token[:12]
+        self.token_created_at = timezone.now()
+        return token
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class BatchStatus(models.TextChoices):
+    STAGED = "staged", _("En cours")
+    COMMITTED = "committed", _("Intégré")
+    REFUSED = "refused", _("Refusé")
+
+
+class IngestBatch(models.Model):
+    """One ingestion: a file, an API request or a re-processing of rejects."""
+
+    source = models.ForeignKey(UsageSource, on_delete=models.PROTECT, related_name="batches")
+    channel = models.CharField(max_length=10)  # file | api | reprocess
+    origin = models.CharField(_("origine"), max_length=300, blank=True)  # file name
+    status = models.CharField(max_length=10, choices=BatchStatus.choices, default=BatchStatus.STAGED)
+    accepted = models.PositiveIntegerField(_("acceptés"), default=0)
+    duplicates = models.PositiveIntegerField(_("doublons"), default=0)
+    rejected = models.PositiveIntegerField(_("rejetés"), default=0)
+    message = models.TextField(blank=True)  # why a file was refused whole
+    created_at = models.DateTimeField(default=timezone.now)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lot de consommation")
+        verbose_name_plural = _("lots de consommation")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} #{self.pk} {self.origin}"
+
+
+class UsageFile(models.Model):
+    """A Parquet file of accepted records. Only files listed here and live are read: a file
+    written by an ingestion that never committed is not listed, and is swept away."""
+
+    path = models.CharField(max_length=300, unique=True)  # relative to the store root
+    month = models.DateField(db_index=True)  # first day of the month the records happened in
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="files", null=True)
+    records = models.PositiveIntegerField()
+    size = models.PositiveBigIntegerField(default=0)
+    live = models.BooleanField(default=True)  # False once compacted into another file
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fichier de consommation")
+        verbose_name_plural = _("fichiers de consommation")
+        indexes = [models.Index(fields=["month", "live"])]
+
+
+class RecordKey(models.Model):
+    """A record accepted once: (source, record_id) is what makes a record the same record."""
+
+    source = models.ForeignKey(UsageSource, on_delete=models.PROTECT, related_name="+")
+    record_id = models.CharField(max_length=64)
+    month = models.DateField()  # for the retention purge
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "record_id"], name="one_record_per_source_id")]
+        indexes = [models.Index(fields=["month"])]
+
+
+class RejectStatus(models.TextChoices):
+    OPEN = "open", _("À traiter")
+    REPROCESSED = "reprocessed", _("Réintégré")
+    DISCARDED = "discarded", _("Abandonné")
+
+
+class RejectedRecord(models.Model):
+    source = models.ForeignKey(UsageSource, on_delete=models.PROTECT, related_name="rejects")
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="rejects")
+    line_number = models.PositiveIntegerField(_("ligne"))
+    raw = models.TextField(_("texte brut"))  # cut at 2,000 characters
+    fields = models.JSONField(default=dict)  # the columns as read, to re-process the record
+    reason = models.CharField(_("motif"), max_length=300)
+    record_id = models.CharField(max_length=64, blank=True)
+    happened_on = models.DateField(null=True, blank=True)  # when readable: for the purge
+    status = models.CharField(max_length=12, choices=RejectStatus.choices, default=RejectStatus.OPEN,
+                              db_index=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    resolved_batch = models.ForeignKey(IngestBatch, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+")
+
+    class Meta:
+        verbose_name = _("enregistrement rejeté")
+        verbose_name_plural = _("enregistrements rejetés")
+        ordering = ["-received_at", "line_number"]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class LineCounter(models.Model):
+    """Live consumption of a line (or a pool) in a month for one allowance bucket."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="counters", null=True, blank=True)
+    pool_customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="pool_counters",
+                                      null=True, blank=True)
+    month = models.DateField()
+    bucket = models.CharField(max_length=10)  # voice | sms | mms | data | data_eu | roaming_spend ...
+    group = models.CharField(max_length=80)  # the allowance group key, or the charge for spend
+    used = models.BigIntegerField(default=0)  # base units: seconds, bytes, messages
+    included = models.BigIntegerField(null=True, blank=True)  # null: unlimited
+    out_of_plan = models.DecimalField(max_digits=14, decimal_places=6, default=0)  # EUR excl. VAT
+    last_usage_at = models.DateTimeField(null=True, blank=True)  # newest record counted
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "group"], name="one_counter_per_group_month")]
+        indexes = [models.Index(fields=["line", "month"])]
+
+
+class UsageAlert(models.Model):
+    """A threshold crossed, once per line, month and threshold; sent after commit by a task."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="usage_alerts")
+    month = models.DateField()
+    kind = models.CharField(max_length=30)  # allowance_80 | allowance_100 | roaming_cap_80 | roaming_cap_100
+    group = models.CharField(max_length=80)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line", "month", "kind", "group"], name="one_alert_per_threshold")]
+        ordering = ["-created_at"]

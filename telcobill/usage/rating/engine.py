@@ -1,0 +1,328 @@
+"""The rating engine: docs/rating.md as Ibis expressions, run on DuckDB (default) or PySpark.
+
+The records stay in the backend (millions of rows); everything else — prices by day, zones,
+plans, allowance groups — is small and built here as Arrow tables. Amounts are integers of
+micro-euros computed with one exact integer division (`_idiv`: DuckDB HUGEINT, Spark `div`), so
+both backends and the reference rater agree to the micro-euro.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+
+from .inputs import HOME, UNIT_SIZES, AllowanceGroup, PlanPeriod, Tariff, month_bounds
+
+D38 = dt.Decimal(38, 0)
+FAR = date(9999, 12, 31)
+OUTPUT = ("source", "record_id", "line_id", "started_at", "bucket", "zone", "special", "rounded", "included",
+          "chargeable", "amount_micros", "vat_rule", "section", "charge")
+
+
+def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", memory_limit: str | None = None,
+            temp_directory: str | None = None):
+    """An Ibis backend for rating. DuckDB spills to `temp_directory` beyond `memory_limit`."""
+    if engine == "spark":
+        from pyspark.sql import SparkSession
+
+        session = (SparkSession.builder.master(spark_master).appName("telcobill-rating")
+                   .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+                   .config("spark.sql.shuffle.partitions", "8").getOrCreate())
+        return ibis.pyspark.connect(session)
+    con = ibis.duckdb.connect()
+    if memory_limit:
+        con.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    if temp_directory:
+        con.raw_sql(f"SET temp_directory = '{temp_directory}'")
+    con.raw_sql("SET preserve_insertion_order = false")
+    con.raw_sql("CREATE OR REPLACE MACRO tb_idiv(a, b) AS CAST(CAST(a AS HUGEINT) // CAST(b AS HUGEINT) AS BIGINT)")
+    return con
+
+
+def _idiv_for(con):
+    name = "div" if con.name == "pyspark" else "tb_idiv"
+
+    @ibis.udf.scalar.builtin(name=name)
+    def idiv(a: D38, b: D38) -> dt.int64:
+        """Exact integer division of non-negative integers."""
+
+    return idiv
+
+
+def _half_up(idiv, numerator, denominator):
+    n = numerator.cast(D38)
+    d = denominator.cast(D38)
+    return idiv(n * 2 + d, d * 2)
+
+
+def _days(month_first: date) -> list[date]:
+    first, end = month_bounds(month_first)
+    return [first + timedelta(days=i) for i in range((end - first).days)]
+
+
+def _vat_bp(tariff: Tariff, rule: str, day: date) -> int:
+    return int(tariff.vat_rate(rule, day) * 100)
+
+
+def static_tables(tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[AllowanceGroup],
+                  month_first: date) -> dict[str, pa.Table]:
+    """The small inputs as Arrow tables, prices and VAT already resolved per day of the month."""
+    days = _days(month_first)
+    prices = {k: [] for k in ("zone", "bucket", "direction", "day", "num", "den", "vat_rule")}
+    for (zone, bucket, direction), _rows in tariff.prices.items():
+        for day in days:
+            price = tariff.price(zone, bucket, direction, day)
+            if price is None:
+                continue
+            micros = int(price.amount * 1_000_000)
+            unit = UNIT_SIZES[price.unit]
+            if price.includes_vat:
+                num, den = micros * 10000, unit * (10000 + _vat_bp(tariff, price.vat_rule, day))
+            else:
+                num, den = micros, unit
+            for key, value in (("zone", zone), ("bucket", bucket), ("direction", direction), ("day", day),
+                               ("num", num), ("den", den), ("vat_rule", price.vat_rule)):
+                prices[key].append(value)
+    specials = {k: [] for k in ("special", "day", "kind", "per_call", "per_minute", "vat_den", "vat_rule")}
+    for prefix, number in tariff.specials.items():
+        for day in days:
+            for key, value in (("special", prefix), ("day", day), ("kind", number.kind),
+                               ("per_call", int(number.per_call * 1_000_000)),
+                               ("per_minute", int(number.per_minute * 1_000_000)),
+                               ("vat_den", 10000 + _vat_bp(tariff, number.vat_rule, day)),
+                               ("vat_rule", number.vat_rule)):
+                specials[key].append(value)
+    standard = {"std_day": days, "std_vat_den": [10000 + _vat_bp(tariff, tariff.standard_vat_rule, d) for d in days]}
+    roaming = [(c, z) for c, z in tariff.roaming_countries.items()]
+    plan_rows = [(p.line_id, p.plan, p.starts_on, p.ends_on or FAR) for p in plans]
+    rounding = [(plan, bucket, minimum, increment) for plan, rules in tariff.rounding.items()
+                for bucket, (minimum, increment) in rules.items()]
+    group_lines = [(g.key, line_id) for g in groups for line_id in g.line_ids]
+    group_zones = [(g.key, zone, len(g.zones)) for g in groups for zone in (g.zones or (tariff.home_destination,))]
+    return {
+        "prices": pa.table(prices, schema=pa.schema([
+            ("zone", pa.string()), ("bucket", pa.string()), ("direction", pa.string()), ("day", pa.date32()),
+            ("num", pa.int64()), ("den", pa.int64()), ("vat_rule", pa.string())])),
+        "specials": pa.table(specials, schema=pa.schema([
+            ("special", pa.string()), ("day", pa.date32()), ("kind", pa.string()), ("per_call", pa.int64()),
+            ("per_minute", pa.int64()), ("vat_den", pa.int64()), ("vat_rule", pa.string())])),
+        "standard": pa.table(standard, schema=pa.schema([("std_day", pa.date32()), ("std_vat_den", pa.int64())])),
+        "destinations": pa.table({"prefix": list(tariff.destination_prefixes),
+                                  "dest_zone": list(tariff.destination_prefixes.values())},
+                                 schema=pa.schema([("prefix", pa.string()), ("dest_zone", pa.string())])),
+        "countries": pa.table({"c_country": [c for c, _ in roaming], "country_zone": [z for _, z in roaming]},
+                              schema=pa.schema([("c_country", pa.string()), ("country_zone", pa.string())])),
+        "networks": pa.table({"network": list(tariff.roaming_networks),
+                              "network_zone": list(tariff.roaming_networks.values())},
+                             schema=pa.schema([("network", pa.string()), ("network_zone", pa.string())])),
+        "like_home": pa.table({"like_zone": sorted(tariff.like_home)}, schema=pa.schema([("like_zone", pa.string())])),
+        "plans": pa.table({"p_line": [r[0] for r in plan_rows], "plan": [r[1] for r in plan_rows],
+                           "p_from": [r[2] for r in plan_rows], "p_to": [r[3] for r in plan_rows]},
+                          schema=pa.schema([("p_line", pa.int64()), ("plan", pa.string()), ("p_from", pa.date32()),
+                                            ("p_to", pa.date32())])),
+        "rounding": pa.table({"r_plan": [r[0] for r in rounding], "r_bucket": [r[1] for r in rounding],
+                              "minimum": [r[2] for r in rounding], "increment": [r[3] for r in rounding]},
+                             schema=pa.schema([("r_plan", pa.string()), ("r_bucket", pa.string()),
+                                               ("minimum", pa.int64()), ("increment", pa.int64())])),
+        "groups": pa.table({"g_key": [g.key for g in groups], "g_bucket": [g.bucket for g in groups],
+                            "g_quantity": [g.quantity for g in groups]},
+                           schema=pa.schema([("g_key", pa.string()), ("g_bucket", pa.string()),
+                                             ("g_quantity", pa.int64())])),
+        "group_lines": pa.table({"gl_key": [k for k, _ in group_lines], "gl_line": [i for _, i in group_lines]},
+                                schema=pa.schema([("gl_key", pa.string()), ("gl_line", pa.int64())])),
+        "group_zones": pa.table({"gz_key": [k for k, _, _ in group_zones], "gz_zone": [z for _, z, _ in group_zones],
+                                 "gz_count": [n for _, _, n in group_zones]},
+                                schema=pa.schema([("gz_key", pa.string()), ("gz_zone", pa.string()),
+                                                  ("gz_count", pa.int64())])),
+    }
+
+
+def _longest_prefix(table, column, lookup, key, value, lengths, out):
+    """Left-join `lookup` on each prefix length of `column`: `out` is the value of the longest
+    prefix found (null when none)."""
+    names = []
+    for length in sorted(lengths, reverse=True):
+        k, v = f"{out}_k{length}", f"{out}_v{length}"
+        part = lookup.select(**{k: lookup[key], v: lookup[value]})
+        table = table.left_join(
+            part, (table[column].length() >= length) & (table[column].substr(0, length) == part[k])).drop(k)
+        names.append(v)
+    if not names:
+        return table.mutate(**{out: ibis.null(dt.string)})
+    found = table[names[0]] if len(names) == 1 else ibis.coalesce(*[table[n] for n in names])
+    return table.mutate(**{out: found}).drop(*names)
+
+
+def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[AllowanceGroup],
+              month_first: date):
+    """An Ibis expression of the rated records (columns OUTPUT) of `records` (a table of the store's
+    schema, one month)."""
+    idiv = _idiv_for(con)
+    home_dest = tariff.home_destination
+    t = {name: con.create_table(f"tb_{name}", table, overwrite=True, temp=con.name != "pyspark")
+         for name, table in static_tables(tariff, plans, groups, month_first).items()}
+
+    r = records.select("source", "record_id", "line_id", "type", "direction", "started_at", "day", "peer",
+                       "peer_kind", "quantity", "amount", "country", "network")
+    r = r.mutate(bucket=ibis.ifelse(r.type == "content", "content", r.type),
+                 network=r.network.fill_null(""), country=r.country.fill_null("FR"))
+
+    # Roaming zone: the longest network prefix, else the country; FR is home.
+    r = _longest_prefix(r, "network", t["networks"], "network", "network_zone",
+                        {len(n) for n in tariff.roaming_networks}, "net_zone")
+    r = r.left_join(t["countries"], r.country == t["countries"].c_country).drop("c_country")
+    r = r.mutate(rz=r.net_zone.coalesce(ibis.ifelse(r.country == "FR", HOME, r.country_zone)).fill_null(HOME))
+    r = r.left_join(t["like_home"], r.rz == t["like_home"].like_zone)
+    r = r.mutate(homelike=(r.rz == HOME) | r.like_zone.notnull(), like=r.like_zone.notnull()).drop(
+        "like_zone", "net_zone", "country_zone")
+
+    # Special numbers: the dialled short code, or the national form of a French number.
+    national = ibis.ifelse(r.peer.startswith("33"), "0" + r.peer.substr(2), ibis.null(dt.string))
+    r = r.mutate(special_key=ibis.ifelse(r.peer_kind == "short", r.peer, national))
+    special_lookup = t["specials"].select(sp_prefix="special", sp_found="special").distinct()
+    r = _longest_prefix(r, "special_key", special_lookup, "sp_prefix", "sp_found",
+                        {len(p) for p in tariff.specials}, "special")
+    is_call = r.type.isin(["voice", "sms", "mms"])
+    # Destination zone of outgoing numbers (never for short codes).
+    r = r.mutate(dest_key=ibis.ifelse(is_call & (r.peer_kind == "number"), r.peer, ibis.null(dt.string)))
+    r = _longest_prefix(r, "dest_key", t["destinations"], "prefix", "dest_zone",
+                        {len(p) for p in tariff.destination_prefixes}, "dest")
+    is_call = r.type.isin(["voice", "sms", "mms"])
+    out = r.direction != "in"
+    special_call = is_call & r.special.notnull()
+    r = r.mutate(dest=ibis.ifelse(special_call | (is_call & (r.peer_kind == "short")), home_dest, r.dest))
+
+    # Plan on the day -> rounding.
+    p = t["plans"]
+    r = r.left_join(p, (r.line_id == p.p_line) & (p.p_from <= r.day) & (r.day < p.p_to)).drop(
+        "p_line", "p_from", "p_to")
+    rd = t["rounding"]
+    r = r.left_join(rd, (r.plan == rd.r_plan) & (r.bucket == rd.r_bucket)).drop("r_plan", "r_bucket")
+    minimum = r.minimum.fill_null(1)
+    increment = r.increment.fill_null(1)
+    q = r.quantity.fill_null(0)
+    steps = idiv((q + increment - 1).cast(D38), increment.cast(D38))
+    rounded = ibis.cases((r.type.isin(["sms", "mms"]), 1), (r.type == "content", 0), (q == 0, 0),
+                         else_=ibis.greatest(minimum, steps * increment))
+    r = r.mutate(rounded=rounded.cast(dt.int64)).drop("plan", "minimum", "increment")
+
+    # Which group a record may consume from: the eligibility zone of docs/rating.md.
+    elig = ibis.cases(
+        (is_call & out & r.homelike, r.dest),
+        (is_call & out, r.rz),
+        ((r.type == "data") & r.homelike, home_dest),
+        (r.type == "data", r.rz),
+        else_=ibis.null(dt.string))
+    r = r.mutate(elig=elig, rid=ibis.row_number())
+    gl, g, gz = t["group_lines"], t["groups"], t["group_zones"]
+    base = r.select("rid", "line_id", "bucket", "elig").filter(r.elig.notnull())
+    candidates = base.join(gl, base.line_id == gl.gl_line).select("rid", "bucket", "elig", "gl_key")
+    candidates = candidates.join(g, (candidates.gl_key == g.g_key) & (candidates.bucket == g.g_bucket)).select(
+        "rid", "elig", "gl_key")
+    candidates = candidates.join(gz, (candidates.gl_key == gz.gz_key) & (candidates.elig == gz.gz_zone)).select(
+        "rid", "gl_key", "gz_count")
+    chosen = candidates.group_by("rid").aggregate(
+        choice=(candidates.gz_count.cast(dt.string).lpad(4, "0") + "|" + candidates.gl_key).min())
+    chosen = chosen.mutate(group_key=chosen.choice.split("|")[1]).drop("choice")
+    r = r.left_join(chosen, r.rid == chosen.rid).drop("rid_right")
+    r = r.left_join(g, r.group_key == g.g_key).drop("g_key", "g_bucket")
+    order = [r.started_at, r.source, r.record_id]
+    window = ibis.cumulative_window(group_by=r.group_key, order_by=order)
+    used_before = r.rounded.sum().over(window) - r.rounded
+    consumes = r.group_key.notnull()
+    included = ibis.cases((~consumes, 0), (r.g_quantity.isnull(), r.rounded),
+                          else_=ibis.least(r.rounded, ibis.greatest(0, r.g_quantity - used_before)))
+    r = r.mutate(included=included.cast(dt.int64))
+
+    # Like-home data also counts against the line's data_eu group.
+    eu_only = g.filter(g.g_bucket == "data_eu")
+    eu_groups = gl.join(eu_only, gl.gl_key == eu_only.g_key).select("gl_line", "gl_key")
+    eu_home = gz.filter(gz.gz_zone == home_dest)
+    eu_groups = eu_groups.join(eu_home, eu_groups.gl_key == eu_home.gz_key).select("gl_line", "gl_key")
+    eu_groups = eu_groups.group_by("gl_line").aggregate(eu_key=eu_groups.gl_key.min())  # one per line
+    eu_q = g.select(eq_key="g_key", eu_quantity="g_quantity")
+    eu_groups = eu_groups.join(eu_q, eu_groups.eu_key == eu_q.eq_key).select(
+        eu_line="gl_line", eu_key="eu_key", eu_quantity="eu_quantity")
+    like_data = (r.type == "data") & r.like
+    r = r.left_join(eu_groups, (r.line_id == eu_groups.eu_line) & like_data).drop("eu_line")
+    eu_window = ibis.cumulative_window(group_by=r.eu_key, order_by=[r.started_at, r.source, r.record_id])
+    eu_before = r.rounded.sum().over(eu_window) - r.rounded
+    eu_included = ibis.cases((r.eu_key.isnull(), r.rounded), (r.eu_quantity.isnull(), r.rounded),
+                             else_=ibis.least(r.rounded, ibis.greatest(0, r.eu_quantity - eu_before)))
+    over_d = ibis.ifelse(out | ~is_call, r.rounded - r.included, 0)
+    over_e = r.rounded - eu_included
+    r = r.mutate(over_d=over_d.cast(dt.int64), over_e=ibis.ifelse(like_data, over_e, 0).cast(dt.int64))
+
+    # Prices of the day.
+    priced_zone = ibis.cases(
+        (r.type == "content", ibis.null(dt.string)),
+        (is_call & out & r.homelike, r.dest),
+        ((r.type == "data") & r.homelike, home_dest),
+        else_=r.rz)
+    direction = ibis.ifelse(r.direction == "in", "in", "out")
+    r = r.mutate(pz=priced_zone, pdir=direction)
+    pr = t["prices"].select(m_zone="zone", m_bucket="bucket", m_dir="direction", m_day="day", m_num="num",
+                            m_den="den", m_vat="vat_rule")
+    in_free = (r.direction == "in") & r.homelike
+    r = r.left_join(pr, (r.pz == pr.m_zone) & (r.type == pr.m_bucket) & (r.pdir == pr.m_dir)
+                    & (r.day == pr.m_day) & ~in_free).drop("m_zone", "m_bucket", "m_dir", "m_day")
+    eu = t["prices"].filter(lambda x: (x.bucket == "data_eu") & (x.direction == "out")).select(
+        e_zone="zone", e_day="day", e_num="num", e_den="den", e_vat="vat_rule")
+    r = r.left_join(eu, (r.rz == eu.e_zone) & (r.day == eu.e_day) & like_data).drop("e_zone", "e_day")
+    sp = t["specials"].select(s_prefix="special", s_day="day", s_kind="kind", s_call="per_call",
+                              s_minute="per_minute", s_den="vat_den", s_vat="vat_rule")
+    r = r.left_join(sp, (r.special == sp.s_prefix) & (r.day == sp.s_day)).drop("s_prefix", "s_day")
+    std = t["standard"]
+    r = r.left_join(std, r.day == std.std_day).drop("std_day")
+
+    incoming = r.direction == "in"
+    chargeable = ibis.cases(
+        (r.type == "content", 0),
+        (incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0)),
+        (like_data, ibis.greatest(r.over_d, r.over_e)),
+        else_=r.over_d)
+    main_units = ibis.ifelse(incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0), r.over_d)
+    eu_units = ibis.ifelse(like_data, ibis.greatest(0, r.over_e - r.over_d), 0)
+    main_part = ibis.ifelse(r.m_num.notnull() & (main_units > 0), _half_up(idiv, main_units * r.m_num, r.m_den), 0)
+    eu_part = ibis.ifelse(r.e_num.notnull() & (eu_units > 0), _half_up(idiv, eu_units * r.e_num, r.e_den), 0)
+    voice_seconds = ibis.ifelse(r.type == "voice", r.rounded, 0)
+    surcharge = ibis.ifelse(
+        r.s_kind.notnull() & (r.type != "content"),
+        _half_up(idiv, (r.s_call.cast(D38) * 60 + r.s_minute.cast(D38) * voice_seconds) * 10000, r.s_den * 60), 0)
+    content_den = r.s_den.coalesce(r.std_vat_den)
+    content_micros = (r.amount.cast(dt.Decimal(38, 6)) * 1_000_000).cast(D38)
+    content = ibis.ifelse(r.type == "content", _half_up(idiv, content_micros * 10000, content_den), 0)
+    amount = main_part + eu_part + surcharge + content
+    vat_rule = ibis.cases(
+        (r.s_kind.notnull(), r.s_vat),
+        (r.type == "content", tariff.standard_vat_rule),
+        ((main_units > 0) & r.m_num.notnull(), r.m_vat),
+        ((eu_units > 0) & r.e_num.notnull(), r.e_vat),
+        else_=tariff.standard_vat_rule)
+    section = ibis.ifelse((r.type == "content") | (r.s_kind == "content"), "third_party", "communications")
+    charge = ibis.cases(
+        (r.type == "content", "content:" + r.special.coalesce(r.peer)),
+        (r.special.notnull(), "special:" + r.special),
+        (incoming, r.type + "_in:" + r.rz),
+        (is_call, r.type + ":" + ibis.ifelse(r.homelike, r.dest, r.rz)),
+        (like_data, "data_eu:" + r.rz),
+        (r.homelike, "data:" + home_dest),
+        else_="data:" + r.rz)
+    included_out = ibis.ifelse(incoming | (r.type == "content"), 0, r.included)
+    return r.select(
+        "source", "record_id", "line_id", "started_at", "bucket",
+        zone=r.rz, special=r.special.fill_null(""), rounded=r.rounded, included=included_out.cast(dt.int64),
+        chargeable=chargeable.cast(dt.int64), amount_micros=amount.cast(dt.int64), vat_rule=vat_rule,
+        section=section, charge=charge,
+    ).order_by(["started_at", "source", "record_id"])
+
+
+def rate_table(records: pa.Table, tariff: Tariff, plans, groups, month_first: date, *, con=None) -> pa.Table:
+    """Rate an Arrow table of records (the store's schema) on DuckDB; returns an Arrow table."""
+    con = con or connect()
+    source = con.create_table("tb_records", records, overwrite=True, temp=True)
+    return rate_expr(con, source, tariff, plans, groups, month_first).to_pyarrow()

@@ -1,0 +1,304 @@
+"""The one ingestion use case, for files, API batches and re-processed rejects (specs/usage-records.md).
+
+Per chunk of records, one transaction (docs/usage.md, "Commit protocol"):
+  1. validate each record alone (format, a line in service at its time, a zone in the catalogue,
+     the retention) — a bad record is rejected with its line number, raw text and reason;
+  2. lock the source, drop records whose (source, record_id) is already known — duplicates;
+  3. write the new records as Parquet files, one per month they happened in;
+  4. in the same transaction: record keys, the files as live, the rejects, the batch committed.
+A crash before 4 commits leaves files nobody lists (swept later) and nothing counted: a re-run
+ingests them again. A crash after leaves everything counted: a re-run finds duplicates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import timezone as tz
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from telcobill.errors import Invalid, NotFound
+
+from .. import store
+from ..csvfile import read_rows
+from ..models import BatchStatus, IngestBatch, RecordKey, RejectedRecord, UsageFile, UsageSource
+from ..rating.catalogue import load_tariff
+from ..rating.inputs import PARIS, Tariff
+from ..records import ParsedRecord, validate
+
+RAW_LIMIT = 2000
+KEY_QUERY_CHUNK = 5000
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    batch_ids: list[int] = field(default_factory=list)
+    months: set[date] = field(default_factory=set)
+    line_ids: set[int] = field(default_factory=set)
+
+    def add(self, other: IngestResult) -> None:
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.batch_ids += other.batch_ids
+        self.months |= other.months
+        self.line_ids |= other.line_ids
+
+
+@dataclass(frozen=True)
+class Row:
+    line_number: int
+    raw: str
+    fields: dict
+
+
+class Checker:
+    """What a record must satisfy beyond its format: a line in service at its time, zones the
+    catalogue knows, not older than the retention nor in the future."""
+
+    def __init__(self, tariff: Tariff, now: datetime):
+        from telcobill.customers.models import Line
+
+        self.tariff = tariff
+        self.lines: dict[str, list[tuple[date, date, int]]] = defaultdict(list)
+        for line_id, msisdn, activated, terminated in Line.objects.exclude(activated_on=None).values_list(
+                "pk", "msisdn", "activated_on", "terminated_on"):
+            self.lines[msisdn].append((activated, terminated or date.max, line_id))
+        local_now = now.astimezone(PARIS)
+        months = settings.USAGE["retention_months"]
+        year, month = divmod(local_now.year * 12 + local_now.month - 1 - months, 12)
+        self.oldest = date(year, month + 1, 1)
+        self.latest = (now + timedelta(days=1)).astimezone(PARIS).date()
+        self.prefix_lengths = sorted({len(p) for p in tariff.destination_prefixes}, reverse=True)
+
+    def line_of(self, record: ParsedRecord, day: date) -> int | None:
+        for activated, terminated, line_id in self.lines.get(record.msisdn, ()):
+            if activated <= day <= terminated:
+                return line_id
+        return None
+
+    def check(self, record: ParsedRecord, line_number: int) -> tuple[int, date] | str:
+        day = record.started_at.astimezone(PARIS).date()
+        where = f"line {line_number}"
+        if day < self.oldest:
+            return (f"{where}: started_at {record.started_at.isoformat()} is older than the "
+                    f"{settings.USAGE['retention_months']}-month retention (kept from {self.oldest})")
+        if day > self.latest:
+            return f"{where}: started_at {record.started_at.isoformat()} is in the future"
+        line_id = self.line_of(record, day)
+        if line_id is None:
+            known = "no line" if record.msisdn not in self.lines else "no line in service"
+            return (f"{where}: msisdn {record.msisdn} has {known} on {day} "
+                    f"(re-process the record once the line is activated)")
+        if record.country != "FR" and record.country not in self.tariff.roaming_countries and not (
+                record.network and self._network_zone(record.network)):
+            return (f"{where}: country {record.country} is in no roaming zone of the catalogue "
+                    f"(add it to a zone, then re-process)")
+        if (record.type in ("voice", "sms", "mms") and record.direction == "out"
+                and record.peer_kind == "number" and not self._destination(record.peer)):
+            return (f"{where}: peer {record.peer} matches no destination zone of the catalogue "
+                    f"(add its prefix to a zone, then re-process)")
+        return line_id, day
+
+    def _destination(self, peer: str) -> str | None:
+        for length in self.prefix_lengths:
+            zone = self.tariff.destination_prefixes.get(peer[:length])
+            if zone and len(peer) >= length:
+                return zone
+        return None
+
+    def _network_zone(self, network: str) -> str | None:
+        for length in range(len(network), 2, -1):
+            zone = self.tariff.roaming_networks.get(network[:length])
+            if zone:
+                return zone
+        return None
+
+
+def get_source(name: str) -> UsageSource:
+    try:
+        return UsageSource.objects.get(name=name)
+    except UsageSource.DoesNotExist:
+        known = ", ".join(UsageSource.objects.values_list("name", flat=True)) or "none yet"
+        raise NotFound(f"usage source {name!r} does not exist (known: {known}); create it in the back office "
+                       f"or with `telcobill usage source add {name}`") from None
+
+
+def ingest_file(source: UsageSource, path: str, *, progress: Callable[[int], None] | None = None,
+                now: datetime | None = None) -> IngestResult:
+    """Ingest one CSV / CSV.gz file. A file that cannot be read is refused whole (Invalid), with
+    the refusal recorded for the back office, and nothing ingested."""
+    from pathlib import Path
+
+    try:
+        rows = read_rows(path)
+        first = next(rows, None)
+    except Invalid as exc:
+        IngestBatch.objects.create(source=source, channel="file", origin=Path(path).name[:300],
+                                   status=BatchStatus.REFUSED, message=exc.message)
+        raise
+
+    def all_rows():
+        if first is not None:
+            yield first
+            yield from rows
+
+    try:
+        return ingest_rows(source, all_rows(), origin=Path(path).name, channel="file", progress=progress, now=now)
+    except Invalid as exc:  # unreadable further on (a truncated archive): what was committed stays
+        IngestBatch.objects.create(source=source, channel="file", origin=Path(path).name[:300],
+                                   status=BatchStatus.REFUSED, message=exc.message)
+        raise
+
+
+def ingest_rows(source: UsageSource, rows: Iterable, *, origin: str, channel: str,
+                progress: Callable[[int], None] | None = None, now: datetime | None = None,
+                reprocessed: dict[int, RejectedRecord] | None = None) -> IngestResult:
+    """Ingest rows (line_number, raw, fields) in chunks, one transaction each."""
+    now = now or timezone.now()
+    checker = Checker(load_tariff(), now)
+    result = IngestResult()
+    chunk: list = []
+    size = settings.USAGE["chunk_records"]
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            result.add(_ingest_chunk(source, chunk, checker, origin, channel, now, reprocessed))
+            if progress:
+                progress(len(chunk))
+            chunk = []
+    if chunk or not result.batch_ids:
+        result.add(_ingest_chunk(source, chunk, checker, origin, channel, now, reprocessed))
+        if progress:
+            progress(len(chunk))
+    return result
+
+
+def _ingest_chunk(source, rows, checker: Checker, origin, channel, now, reprocessed) -> IngestResult:
+    result = IngestResult()
+    good: dict[str, tuple[ParsedRecord, int, date]] = {}
+    rejects: list[tuple] = []  # (row, reason, record_id, day)
+    for row in rows:
+        parsed = validate(row.fields, row.line_number)
+        if isinstance(parsed, str):
+            rejects.append((row, parsed, str(row.fields.get("record_id", ""))[:64], None))
+            continue
+        checked = checker.check(parsed, row.line_number)
+        if isinstance(checked, str):
+            rejects.append((row, checked, parsed.record_id, parsed.started_at.astimezone(PARIS).date()))
+            continue
+        if parsed.record_id in good:
+            result.duplicates += 1  # twice in the same input
+            continue
+        good[parsed.record_id] = (parsed, *checked)
+
+    batch = IngestBatch.objects.create(source=source, channel=channel, origin=origin[:300])
+    with transaction.atomic():
+        UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # same-source ingestions queue
+        known = _known_keys(source.pk, list(good))
+        result.duplicates += len(known)
+        by_month: dict[date, list] = defaultdict(list)
+        for record_id, (parsed, line_id, day) in good.items():
+            if record_id not in known:
+                by_month[day.replace(day=1)].append((parsed, line_id, day))
+        files, keys = [], []
+        for month, items in sorted(by_month.items()):
+            columns = _columns(source.name, items)
+            path, size = store.write_file(columns, month, batch.pk)
+            files.append(UsageFile(path=path, month=month, batch=batch, records=len(items), size=size))
+            keys.extend((source.pk, parsed.record_id, month, batch.pk) for parsed, _, _ in items)
+            result.months.add(month)
+            result.line_ids.update(line_id for _, line_id, _ in items)
+        _insert_keys(keys)
+        UsageFile.objects.bulk_create(files)
+        RejectedRecord.objects.bulk_create([
+            RejectedRecord(source=source, batch=batch, line_number=row.line_number, raw=row.raw[:RAW_LIMIT],
+                           fields=_small(row.fields), reason=reason[:300], record_id=record_id, happened_on=day)
+            for row, reason, record_id, day in rejects if not reprocessed])
+        result.accepted = len(keys)
+        result.rejected = len(rejects)
+        IngestBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.COMMITTED, accepted=result.accepted, duplicates=result.duplicates,
+            rejected=result.rejected, committed_at=timezone.now())
+        if reprocessed:
+            _resolve_reprocessed(reprocessed, rows, rejects, batch)
+        if result.accepted:
+            from ..tasks import refresh_counters_task
+
+            months = sorted(m.isoformat() for m in result.months)
+            lines = sorted(result.line_ids)
+            transaction.on_commit(lambda: refresh_counters_task.enqueue(months, lines), robust=True)
+    result.batch_ids.append(batch.pk)
+    return result
+
+
+def _known_keys(source_id: int, record_ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(record_ids), KEY_QUERY_CHUNK):
+        part = record_ids[start:start + KEY_QUERY_CHUNK]
+        known.update(RecordKey.objects.filter(source_id=source_id, record_id__in=part)
+                     .values_list("record_id", flat=True))
+    return known
+
+
+def _insert_keys(keys: list[tuple]) -> None:
+    """Plain multi-row inserts (COPY on PostgreSQL): the ORM's bulk_create costs more than the
+    rest of the ingestion."""
+    if not keys:
+        return
+    table = RecordKey._meta.db_table
+    columns = "(source_id, record_id, month, batch_id)"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+                for key in keys:
+                    copy.write_row(key)
+        else:
+            cursor.executemany(f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s)", keys)
+
+
+def _columns(source_name: str, items: list[tuple[ParsedRecord, int, date]]) -> dict[str, list]:
+    columns: dict[str, list] = {name: [] for name in store.SCHEMA.names if name != "batch_id"}
+    for parsed, line_id, day in items:
+        columns["source"].append(source_name)
+        columns["record_id"].append(parsed.record_id)
+        columns["line_id"].append(line_id)
+        columns["msisdn"].append(parsed.msisdn)
+        columns["type"].append(parsed.type)
+        columns["direction"].append(parsed.direction)
+        columns["started_at"].append(parsed.started_at.astimezone(tz.utc))
+        columns["day"].append(day)
+        columns["peer"].append(parsed.peer)
+        columns["peer_kind"].append(parsed.peer_kind)
+        columns["quantity"].append(parsed.quantity)
+        columns["amount"].append(parsed.amount)
+        columns["country"].append(parsed.country)
+        columns["network"].append(parsed.network)
+    return columns
+
+
+def _small(fields: dict) -> dict:
+    return {str(k)[:40]: str(v)[:200] for k, v in list(fields.items())[:30]}
+
+
+def _resolve_reprocessed(reprocessed: dict[int, RejectedRecord], rows, rejects, batch) -> None:
+    """Re-processed rejects (keyed by their line number in their original batch) leave the queue,
+    accepted or found duplicate, unless rejected again: then they stay, with the new reason."""
+    again = {row.line_number: reason for row, reason, _, _ in rejects}
+    for row in rows:
+        reject = reprocessed.get(row.line_number)
+        if reject is None:
+            continue
+        if row.line_number in again:
+            RejectedRecord.objects.filter(pk=reject.pk).update(reason=again[row.line_number][:300])
+        else:
+            RejectedRecord.objects.filter(pk=reject.pk).update(status="reprocessed", resolved_batch=batch)
+
