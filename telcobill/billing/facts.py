@@ -54,13 +54,33 @@ class ChargeFact:
 
 
 @dataclass(frozen=True)
+class BilledUsage:
+    """A usage line already on an issued document (signed like BilledFee)."""
+
+    line_id: int
+    product_code: str  # the rating charge
+    period_start: date  # first day of the usage month
+    quantity: Decimal
+    net_amount: Decimal
+    description: str = ""
+    msisdn: str = ""
+    section: str = "communications"
+    unit_code: str = "C62"
+    vat_category: str = "S"
+    vat_rate: Decimal = Decimal("20.00")
+    vat_exemption_reason: str = ""
+
+
+@dataclass(frozen=True)
 class AccountFacts:
     account_id: int
     language: str
     lines: tuple[LineFact, ...]
     billed_fees: tuple[BilledFee, ...]  # in issue order
     charges: tuple[ChargeFact, ...] = ()
-    usage: tuple[UsageCharge, ...] = ()
+    usage: tuple[UsageCharge, ...] = ()  # owed, per usage month handed in by rating
+    usage_months: tuple[date, ...] = ()  # the months `usage` covers in full
+    billed_usage: tuple[BilledUsage, ...] = ()  # of those months
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ SECTION_ORDER = ["plan_options", "communications", "one_off", "third_party", "ad
 KIND_ORDER = {"plan": 0, "option": 1}
 
 WORDS = {
-    "fr": {"prorata": "prorata {n} jours", "refund": "remboursement", "day": "jour"},
-    "en": {"prorata": "prorated, {n} days", "refund": "refund", "day": "day"},
+    "fr": {"prorata": "prorata {n} jours", "refund": "remboursement", "day": "jour",
+           "late": "Régularisation {month} — "},
+    "en": {"prorata": "prorated, {n} days", "refund": "refund", "day": "day", "late": "Adjustment {month} — "},
 }
 
 
@@ -57,8 +58,7 @@ def propose_lines(facts: AccountFacts, cycle: str, catalogue: CatalogueSnapshot)
                                              facts.language))
     for charge in facts.charges:
         proposed.append(_one_off(charge, catalogue, facts.language))
-    for usage in facts.usage:
-        proposed.append(_usage(usage, catalogue))
+    proposed.extend(_usage_lines(facts, catalogue))
     kinds = {code: KIND_ORDER.get(p.kind, 2) for code, p in catalogue.products.items()}
     proposed.sort(key=lambda p: (SECTION_ORDER.index(p.section), p.msisdn, kinds.get(p.product_code, 3),
                                  p.period_start or date.min, p.product_code, p.description))
@@ -194,15 +194,58 @@ def _one_off(charge: ChargeFact, catalogue: CatalogueSnapshot, language: str) ->
     )
 
 
-def _usage(usage: UsageCharge, catalogue: CatalogueSnapshot) -> ProposedLine:
+def _usage_lines(facts: AccountFacts, catalogue: CatalogueSnapshot) -> list[ProposedLine]:
+    """Usage owed minus usage already billed, per (line, charge, month): the usage month in full,
+    and for a month rated again after late records, the difference (docs/billing.md)."""
+    billed: dict[tuple, list] = {}
+    for b in facts.billed_usage:
+        entry = billed.setdefault((b.line_id, b.product_code, b.period_start), [Decimal(0), Decimal("0.00"), b])
+        entry[0] += b.quantity
+        entry[1] += b.net_amount
+    latest = max(facts.usage_months) if facts.usage_months else None
+    lines: list[ProposedLine] = []
+    for usage in facts.usage:
+        key = (usage.line_id, usage.product_code, usage.period_start)
+        quantity, net, _ = billed.pop(key, (Decimal(0), Decimal("0.00"), None))
+        if to_cents(usage.amount_excl_vat) == net:
+            continue
+        late = usage.period_start != latest or net != 0
+        lines.append(_usage(usage, catalogue, quantity=usage.quantity - quantity,
+                            amount=usage.amount_excl_vat - net, late=late, language=facts.language))
+    for (line_id, code, first), (quantity, net, b) in billed.items():
+        if net == 0 or first not in facts.usage_months:
+            continue  # rated to nothing now: what was billed is credited
+        vat = (b.vat_category, b.vat_rate, b.vat_exemption_reason)
+        lines.append(_line(b.section, _late(b.description, first, facts.language), -quantity, b.unit_code, -net,
+                           vat, line_id, b.msisdn, code, first, proration.last_day(first)))
+    return lines
+
+
+def _usage(usage: UsageCharge, catalogue: CatalogueSnapshot, *, quantity: Decimal, amount: Decimal, late: bool,
+           language: str) -> ProposedLine:
     vat = catalogue.vat(usage.vat_rule)
-    rate = vat.rate_on(usage.period_start)
-    unit_price = to_micros(usage.amount_excl_vat / usage.quantity) if usage.quantity else to_micros(
-        usage.amount_excl_vat)
+    description = _late(usage.description, usage.period_start, language) if late else usage.description
+    return _line(usage.section, description, quantity, usage.unit_code, amount,
+                 (vat.category, vat.rate_on(usage.period_start), vat.exemption_reason), usage.line_id, usage.msisdn,
+                 usage.product_code, usage.period_start, usage.period_end)
+
+
+def _line(section, description, quantity, unit_code, amount, vat, line_id, msisdn, code, start, end) -> ProposedLine:
+    """A usage line: the unit price is the amount over the quantity, never negative (BR-27): a
+    credit has a negative quantity; a difference without one is one unit."""
+    if quantity == 0 or (quantity < 0) != (amount < 0):
+        quantity = Decimal(-1 if amount < 0 else 1)
+    category, rate, reason = vat
     return ProposedLine(
-        section=usage.section, description=usage.description, quantity=usage.quantity or Decimal(1),
-        unit_code=usage.unit_code, unit_price=unit_price, net_amount=to_cents(usage.amount_excl_vat),
-        vat_category=vat.category, vat_rate=rate, kind="usage", line_id=usage.line_id, msisdn=usage.msisdn,
-        product_code=usage.product_code, period_start=usage.period_start, period_end=usage.period_end,
-        vat_exemption_reason=vat.exemption_reason,
+        section=section, description=description, quantity=quantity, unit_code=unit_code,
+        unit_price=to_micros(amount / quantity), net_amount=to_cents(amount), vat_category=category, vat_rate=rate,
+        kind="usage", line_id=line_id, msisdn=msisdn, product_code=code, period_start=start, period_end=end,
+        vat_exemption_reason=reason,
     )
+
+
+def _late(description: str, month_first: date, language: str) -> str:
+    from babel.dates import format_date
+
+    month = format_date(month_first, "MMMM yyyy", locale="en" if language == "en" else "fr")
+    return f"{WORDS[language if language in WORDS else 'fr']['late'].format(month=month)}{description}"

@@ -128,6 +128,9 @@ class Line(models.Model):
     activated_on = models.DateField(_("activée le"), null=True, blank=True)
     terminated_on = models.DateField(_("résiliée le"), null=True, blank=True)  # last day of service
     commitment_end = models.DateField(_("fin d'engagement"), null=True, blank=True)
+    # Outside the EU the network cuts data at the spend cap unless the customer opted out
+    # (RULES.md); telcobill records the choice and alerts either way.
+    roaming_cap_opt_out = models.BooleanField(_("plafond itinérance levé"), default=False)
 
     class Meta:
         verbose_name = _("ligne")

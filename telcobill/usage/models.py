@@ -157,16 +157,52 @@ class LineCounter(models.Model):
 
 
 class UsageAlert(models.Model):
-    """A threshold crossed, once per line, month and threshold; sent after commit by a task."""
+    """A threshold crossed, once per allowance group (a line's or a pool's), month and threshold;
+    sent after commit by a durable task."""
 
-    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="usage_alerts")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="usage_alerts")
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="usage_alerts", null=True, blank=True)
     month = models.DateField()
     kind = models.CharField(max_length=30)  # allowance_80 | allowance_100 | roaming_cap_80 | roaming_cap_100
     group = models.CharField(max_length=80)
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    sent_to = models.CharField(max_length=254, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["line", "month", "kind", "group"], name="one_alert_per_threshold")]
+        constraints = [models.UniqueConstraint(fields=["month", "kind", "group"], name="one_alert_per_threshold")]
         ordering = ["-created_at"]
+
+
+class UsageRating(models.Model):
+    """When a month was last rated for billing, and up to which ingestion batch."""
+
+    month = models.DateField(unique=True)
+    rated_at = models.DateTimeField()
+    last_batch_id = models.BigIntegerField(default=0)
+    records = models.PositiveBigIntegerField(default=0)
+    # Rated again after a first rating because late records arrived: its bill runs compare what
+    # is owed now with what was billed, and bill the difference.
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-month"]
+
+
+class UsageTotal(models.Model):
+    """What a line owes for a month and a charge (docs/rating.md, section 4): an invoice line."""
+
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="usage_totals")
+    month = models.DateField()
+    charge = models.CharField(max_length=60)
+    section = models.CharField(max_length=20)
+    vat_rule = models.CharField(max_length=30)
+    records = models.PositiveIntegerField()
+    rounded = models.BigIntegerField()  # base units
+    chargeable = models.BigIntegerField()
+    amount = models.DecimalField(max_digits=16, decimal_places=6)  # EUR excl. VAT
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["line", "month", "charge"], name="one_total_per_charge")]
+        indexes = [models.Index(fields=["month"])]

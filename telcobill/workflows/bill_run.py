@@ -21,6 +21,7 @@ from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.models import BillingAccount
 from telcobill.documents.services.validate import DraftValidator
 from telcobill.errors import NotAllowed
+from telcobill.usage.services.rating import rate_for_billing, usage_month_of
 
 from .bill_run_batch import ComputePool, compute_batch
 from .issuing import issue_and_store
@@ -84,6 +85,8 @@ def _compute(run: BillRun, owner: str, *, trial: bool, clock, progress: Progress
         run.status, run.trial, run.approved_by, run.approved_at = BillRunStatus.COMPUTING, trial, "", None
         run.started_at, run.computed_at, run.finished_at = clock(), None, None
         run.save()
+    # Rate: the usage month, and earlier months that received late records (docs/rating.md).
+    rate_for_billing(usage_month_of(run.cycle), now=clock())
     ids = list(BillingAccount.objects.order_by("pk").values_list("pk", flat=True))
     if resuming:
         done = set(Invoice.objects.filter(bill_run=run, generation=run.generation).values_list(

@@ -7,10 +7,10 @@ from datetime import date
 
 from telcobill.catalogue.models import Subscription
 from telcobill.customers.models import Line
-from telcobill.usage.charges import usage_charges
+from telcobill.usage.charges import usage_charges, usage_months
 
 from .. import proration
-from ..facts import AccountFacts, BilledFee, ChargeFact, LineFact, SubscriptionFact
+from ..facts import AccountFacts, BilledFee, BilledUsage, ChargeFact, LineFact, SubscriptionFact
 from ..generator import LOOKBACK_MONTHS
 from ..models import Charge, DocumentKind, InvoiceLine, InvoiceStatus
 
@@ -61,7 +61,19 @@ def load_facts(accounts, cycle: str, issue_date: date) -> dict[int, AccountFacts
             charge.product.code if charge.product else "", charge.description, charge.section, charge.charged_on,
             charge.quantity, charge.unit_price, charge.includes_vat, charge.vat_rule_code))
 
-    usage = usage_charges(ids, proration.previous_month(cycle_first))
+    usage_month = proration.previous_month(cycle_first)
+    months = tuple(usage_months(usage_month))
+    usage = usage_charges(ids, usage_month, {a.pk: a.language for a in accounts})
+    billed_usage: dict[int, list[BilledUsage]] = defaultdict(list)
+    for row in (InvoiceLine.objects.filter(invoice__billing_account_id__in=ids, invoice__status=InvoiceStatus.ISSUED,
+                                           kind="usage", period_start__in=months)
+                .order_by("invoice__issued_at", "invoice_id", "position")
+                .values_list("invoice__billing_account_id", "invoice__kind", "line_id", "product_code",
+                             "period_start", "quantity", "net_amount", "description", "msisdn", "section",
+                             "unit_code", "vat_category", "vat_rate", "vat_exemption_reason")):
+        account_id, kind, line_id, code, p_start, quantity, net, *rest = row
+        sign = -1 if kind == DocumentKind.CREDIT_NOTE else 1
+        billed_usage[account_id].append(BilledUsage(line_id, code, p_start, sign * quantity, sign * net, *rest))
     facts = {}
     for account in accounts:
         facts[account.pk] = AccountFacts(
@@ -72,5 +84,7 @@ def load_facts(accounts, cycle: str, issue_date: date) -> dict[int, AccountFacts
             billed_fees=tuple(billed.get(account.pk, ())),
             charges=tuple(charges.get(account.pk, ())),
             usage=tuple(usage.get(account.pk, ())),
+            usage_months=months,
+            billed_usage=tuple(billed_usage.get(account.pk, ())),
         )
     return facts

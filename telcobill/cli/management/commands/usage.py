@@ -1,0 +1,163 @@
+"""`telcobill usage ...`: ingest usage files, re-process rejects, purge, sources, rated totals.
+
+    telcobill usage ingest FILE... --source NAME
+    telcobill usage reprocess-rejects [--source NAME]
+    telcobill usage purge
+    telcobill usage source add NAME [--description TEXT] | source token NAME | source list
+    telcobill usage rate --month 2026-10 [--msisdn +336...]
+
+A file that cannot be read is refused whole (the others go on) and the command exits with 2.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from telcobill.cli.base import refusals_as_errors
+from telcobill.errors import Invalid
+from telcobill.usage.models import UsageSource
+from telcobill.usage.services.ingest import IngestResult, get_source, ingest_file
+
+
+def _month(value: str) -> date:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise CommandError(f"--month: expected a month like 2026-10, got {value!r}", returncode=2) from None
+
+
+class Command(BaseCommand):
+    help = "Usage records: ingest files, re-process rejects, purge old records, manage sources."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        ingest = actions.add_parser("ingest", help="ingest CSV / CSV.gz files (specs/usage-records.md)")
+        ingest.add_argument("files", nargs="+", metavar="FILE")
+        ingest.add_argument("--source", required=True, help="the usage source the files come from")
+        again = actions.add_parser("reprocess-rejects", help="run the open rejected records through ingestion again")
+        again.add_argument("--source", default=None)
+        actions.add_parser("purge", help="delete records older than the retention (TELCOBILL_USAGE_RETENTION_MONTHS)")
+        actions.add_parser("sweep", help="delete Parquet files no ingestion committed (left by a crash)")
+        source = actions.add_parser("source", help="usage sources and their API tokens")
+        source_actions = source.add_subparsers(dest="source_action", required=True)
+        add = source_actions.add_parser("add", help="create a source and print its API token once")
+        add.add_argument("name")
+        add.add_argument("--description", default="")
+        token = source_actions.add_parser("token", help="replace a source's API token and print the new one")
+        token.add_argument("name")
+        source_actions.add_parser("list")
+        rate = actions.add_parser("rate", help="rate a month and print its totals per line and charge")
+        rate.add_argument("--month", required=True, help="e.g. 2026-10")
+        rate.add_argument("--msisdn", default=None)
+
+    @refusals_as_errors
+    def handle(self, *args, action: str, **options) -> None:
+        out = self.stdout._out
+        console = Console(file=out, width=None if out.isatty() else 160, highlight=False, soft_wrap=True)
+        if action == "ingest":
+            self._ingest(console, options["files"], options["source"])
+        elif action == "reprocess-rejects":
+            from telcobill.usage.services.rejects import reprocess_rejects
+
+            source = get_source(options["source"]) if options["source"] else None
+            self._summary(console, "re-processed", reprocess_rejects(source=source))
+        elif action == "purge":
+            from telcobill.usage.services.retention import purge
+
+            report = purge()
+            console.print(f"kept from {report.before}: deleted {report.files} files of "
+                          f"{', '.join(f'{m:%Y-%m}' for m in report.months) or 'no month'}, {report.keys} record keys, "
+                          f"{report.rejects} rejected records")
+        elif action == "sweep":
+            from telcobill.usage.store import sweep
+
+            console.print(f"{len(sweep())} orphan files deleted")
+        elif action == "source":
+            self._source(console, options)
+        else:
+            self._rate(console, _month(options["month"]), options["msisdn"])
+
+    def _ingest(self, console: Console, files: list[str], source_name: str) -> None:
+        source = get_source(source_name)
+        total = IngestResult()
+        refused = []
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} records"),
+                      TimeElapsedColumn(), console=console, transient=False) as bar:
+            task = bar.add_task("ingesting", total=len(files), rows=0)
+            for path in files:
+                bar.update(task, description=f"ingesting {path}")
+                try:
+                    result = ingest_file(source, path, progress=lambda n: bar.update(
+                        task, rows=bar.tasks[task].fields["rows"] + n))
+                except Invalid as exc:
+                    refused.append(exc.message)
+                    bar.advance(task)
+                    continue
+                total.add(result)
+                bar.advance(task)
+        for message in refused:
+            console.print(f"[bold red]refused[/]: {message}")
+        self._summary(console, "ingested", total, files=len(files) - len(refused))
+        if refused:
+            raise CommandError(f"{len(refused)} of {len(files)} files refused whole (see above)", returncode=2)
+
+    def _summary(self, console: Console, verb: str, result: IngestResult, files: int | None = None) -> None:
+        where = f" from {files} file{'s' if files != 1 else ''}" if files is not None else ""
+        console.print(f"{verb}{where}: {result.accepted:,} accepted, {result.duplicates:,} duplicates, "
+                      f"{result.rejected:,} rejected")
+        if result.rejected:
+            console.print("rejected records: back office > Consommation > Enregistrements rejetés, "
+                          "or `telcobill usage reprocess-rejects` once the cause is fixed")
+
+    def _source(self, console: Console, options) -> None:
+        action = options["source_action"]
+        if action == "list":
+            table = Table("source", "description", "token starts with", "batches")
+            for source in UsageSource.objects.order_by("name"):
+                table.add_row(source.name, source.description, source.token_hint or "-",
+                              str(source.batches.count()))
+            console.print(table)
+            return
+        if action == "add":
+            if UsageSource.objects.filter(name=options["name"]).exists():
+                raise Invalid(f"usage source {options['name']!r} already exists")
+            source = UsageSource(name=options["name"], description=options["description"])
+        else:
+            source = get_source(options["name"])
+        token = source.new_token()
+        source.full_clean()
+        source.save()
+        console.print(f"source {source.name}: API token (shown once, keep it secret):\n{token}")
+
+    def _rate(self, console: Console, month: date, msisdn: str | None) -> None:
+        from telcobill.customers.models import Line
+        from telcobill.usage.charges import quantity_of
+        from telcobill.usage.services.rating import rate_month
+
+        line_ids = None
+        if msisdn:
+            line_ids = list(Line.objects.filter(msisdn=msisdn).values_list("pk", flat=True))
+            if not line_ids:
+                raise Invalid(f"no line with msisdn {msisdn}")
+        rated = rate_month(month, line_ids)
+        sums: dict[tuple, list] = {}
+        msisdns = dict(Line.objects.values_list("pk", "msisdn"))
+        for row in rated.select(["line_id", "charge", "chargeable", "amount_micros"]).to_pylist():
+            if line_ids and row["line_id"] not in line_ids:
+                continue
+            entry = sums.setdefault((msisdns.get(row["line_id"], "?"), row["charge"]), [0, 0, 0])
+            entry[0] += 1
+            entry[1] += row["chargeable"]
+            entry[2] += row["amount_micros"]
+        table = Table("line", "charge", "records", "chargeable", "amount excl. VAT")
+        for (line, charge), (count, chargeable, micros) in sorted(sums.items()):
+            quantity, unit = quantity_of(charge, count, chargeable)
+            table.add_row(line, charge, str(count), f"{quantity} {unit}", f"{Decimal(micros) / 1_000_000:.6f}")
+        console.print(table)
+        console.print(f"{rated.num_rows:,} records rated for {month:%Y-%m}")

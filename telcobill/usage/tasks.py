@@ -1,0 +1,19 @@
+"""Durable tasks of the usage component (run by `telcobill db_worker`)."""
+
+from datetime import date
+
+from django_tasks import task
+
+
+@task()
+def refresh_counters_task(months: list[str], line_ids: list[int]) -> int:
+    from .services.counters import refresh_counters
+
+    return len(refresh_counters([date.fromisoformat(m) for m in months], line_ids))
+
+
+@task()
+def send_usage_alerts_task(alert_ids: list[int]) -> int:
+    from .services.alerts import send_alerts
+
+    return send_alerts(alert_ids)
