@@ -143,7 +143,7 @@ class LineCounter(models.Model):
     pool_customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="pool_counters",
                                       null=True, blank=True)
     month = models.DateField()
-    bucket = models.CharField(max_length=10)  # voice | sms | mms | data | data_eu | roaming_spend ...
+    bucket = models.CharField(max_length=20)  # voice | sms | mms | data | data_eu | roaming_spend
     group = models.CharField(max_length=80)  # the allowance group key, or the charge for spend
     used = models.BigIntegerField(default=0)  # base units: seconds, bytes, messages
     included = models.BigIntegerField(null=True, blank=True)  # null: unlimited

@@ -55,12 +55,15 @@ def write_file(columns: dict[str, list], month: date, batch_id: int) -> tuple[st
     relative to the store and its size. The name is new every time: never overwritten."""
     count = len(columns["record_id"])
     table = pa.table({**columns, "batch_id": [batch_id] * count}, schema=SCHEMA)
+    return write_table(table, month, f"b{batch_id:08d}")
+
+
+def write_table(table: pa.Table, month: date, prefix: str) -> tuple[str, int]:
     fs, root = filesystem()
-    relative = f"{month_folder(month)}/b{batch_id:08d}-{uuid.uuid4().hex[:12]}.parquet"
+    relative = f"{month_folder(month)}/{prefix}-{uuid.uuid4().hex[:12]}.parquet"
     fs.makedirs(f"{root}/{month_folder(month)}", exist_ok=True)
     with fs.open(f"{root}/{relative}", "wb") as handle:
         pq.write_table(table, handle, compression="zstd")
-        handle.flush()
     return relative, fs.size(f"{root}/{relative}")
 
 

@@ -17,3 +17,10 @@ def send_usage_alerts_task(alert_ids: list[int]) -> int:
     from .services.alerts import send_alerts
 
     return send_alerts(alert_ids)
+
+
+@task()
+def compact_usage_task(month: str) -> int:
+    from .services.compaction import compact_month
+
+    return compact_month(date.fromisoformat(month))

@@ -164,3 +164,47 @@ def test_a_content_purchase_keeps_its_exact_amount(camille, source, usage_store,
     assert rows["b-0002"]["amount"] == Decimal("3.000000")
     assert (rows["b-0003"]["country"], rows["b-0003"]["network"]) == ("GR", "90112")
     assert rows["b-0001"]["peer_kind"] == "short"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_files_ingested_at_the_same_time_count_each_record_once(usage_store, tmp_path):
+    import threading
+
+    from django.db import connections
+
+    from telcobill.catalogue.loader import load_catalogue
+    from telcobill.usage.models import UsageSource
+    from tests.usage.conftest import DEMO_CATALOGUE
+
+    load_catalogue(DEMO_CATALOGUE)
+    activate_line(account=make_individual("Nina Roux"), msisdn="+33612345678", plan_code="forfait_2h",
+                  on=date(2026, 9, 1))
+    source = UsageSource.objects.create(name="switch")
+    header = "record_id,msisdn,type,started_at,peer,duration_s"
+    rows = [f"k-{i:04d},33612345678,voice,2026-10-{i % 28 + 1:02d}T10:00:00+02:00,33145678901,{i}"
+            for i in range(600)]
+    # Three files: 0-399, 200-599, 100-499 — every record is in at least two of them.
+    paths = [write_csv(tmp_path / f"f{n}.csv", header, *part)
+             for n, part in enumerate((rows[:400], rows[200:], rows[100:500]))]
+    results, errors = [], []
+
+    def run(path):
+        try:
+            results.append(ingest_file(source, path, now=NOW))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sum(r.accepted for r in results) == 600
+    assert sum(r.duplicates for r in results) == 600  # 1,200 rows in the files
+    assert RecordKey.objects.count() == 600
+    ids = store.read_month(date(2026, 10, 1)).column("record_id").to_pylist()
+    assert len(ids) == 600 and len(set(ids)) == 600

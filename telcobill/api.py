@@ -1,0 +1,17 @@
+"""The JSON API (django-ninja), under /api/v1/: machine clients such as mediation platforms.
+Expected refusals of the use cases become a 4xx answer with a `detail` message here, once."""
+
+from ninja import NinjaAPI
+
+from telcobill.errors import Invalid, NotAllowed, NotFound, TelcobillError
+
+api = NinjaAPI(title="telcobill", version="1", urls_namespace="api")
+api.add_router("/usage", "telcobill.usage.api.router")
+
+STATUS = {NotFound: 404, Invalid: 400, NotAllowed: 409}
+
+
+@api.exception_handler(TelcobillError)
+def refusal(request, exc: TelcobillError):
+    return api.create_response(request, {"detail": exc.message, "code": exc.code},
+                               status=STATUS.get(type(exc), 400))
