@@ -52,7 +52,8 @@ RECORD_SCHEMA = {
 
 
 @router.post("/batches", response={200: BatchResult, 400: Problem, 413: Problem},
-             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RECORD_SCHEMA}}}})
+             openapi_extra={"requestBody": {"required": True,
+                                            "content": {"application/json": {"schema": RECORD_SCHEMA}}}})
 def post_batch(request):
     """Ingest a batch of usage records for the token's source."""
     try:

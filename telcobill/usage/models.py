@@ -92,6 +92,9 @@ class UsageFile(models.Model):
         verbose_name_plural = _("fichiers de consommation")
         indexes = [models.Index(fields=["month", "live"])]
 
+    def __str__(self) -> str:
+        return self.path
+
 
 class RecordKey(models.Model):
     """A record accepted once: (source, record_id) is what makes a record the same record."""
@@ -104,6 +107,9 @@ class RecordKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "record_id"], name="one_record_per_source_id")]
         indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.record_id}"
 
 
 class RejectStatus(models.TextChoices):
@@ -155,6 +161,9 @@ class LineCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "group"], name="one_counter_per_group_month")]
         indexes = [models.Index(fields=["line", "month"])]
 
+    def __str__(self) -> str:
+        return f"{self.group} {self.month:%Y-%m}"
+
 
 class UsageAlert(models.Model):
     """A threshold crossed, once per allowance group (a line's or a pool's), month and threshold;
@@ -174,6 +183,9 @@ class UsageAlert(models.Model):
         constraints = [models.UniqueConstraint(fields=["month", "kind", "group"], name="one_alert_per_threshold")]
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.message
+
 
 class UsageRating(models.Model):
     """When a month was last rated for billing, and up to which ingestion batch."""
@@ -188,6 +200,9 @@ class UsageRating(models.Model):
 
     class Meta:
         ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 class UsageTotal(models.Model):
@@ -206,3 +221,6 @@ class UsageTotal(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["line", "month", "charge"], name="one_total_per_charge")]
         indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.month:%Y-%m} {self.charge}"

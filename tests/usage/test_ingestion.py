@@ -154,7 +154,8 @@ def test_records_past_the_retention_are_refused_then_purged(camille, source, usa
 
 
 def test_a_content_purchase_keeps_its_exact_amount(camille, source, usage_store, tmp_path):
-    path = write_csv(tmp_path / "opt.csv", "record_id,msisdn,type,started_at,peer,peer_kind,duration_s,amount,country,network",
+    path = write_csv(tmp_path / "opt.csv",
+                     "record_id,msisdn,type,started_at,peer,peer_kind,duration_s,amount,country,network",
                      "b-0001,33612345678,voice,2026-10-05T10:00:00+02:00,3179,short,42,,FR,20801",
                      "b-0002,33612345678,content,2026-10-05T10:03:00+02:00,81212,short,,3.00,FR,20801",
                      "b-0003,33612345678,voice,2026-10-06T21:30:00+02:00,33145678901,,300,,GR,90112")

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
-from telcobill.billing.proration import cycle_of, next_month
+from telcobill.billing.proration import cycle_of, next_month, previous_month
 from telcobill.catalogue.loader import load_catalogue
 from telcobill.catalogue.models import Product
 from telcobill.customers.models import (
@@ -41,6 +41,9 @@ from telcobill.customers.models import (
 from telcobill.documents.services.render import pending_ids, render_documents
 from telcobill.errors import TelcobillError
 from telcobill.processes import django_pool
+from telcobill.usage.models import UsageSource
+from telcobill.usage.services.counters import refresh_counters
+from telcobill.usage.services.ingest import ingest_file
 from telcobill.workflows import lines as line_changes
 from telcobill.workflows.bill_run import run_bill_run
 from telcobill.workflows.bill_run_batch import ComputePool
@@ -48,6 +51,7 @@ from telcobill.workflows.credit_note import credit_invoice
 from telcobill.workflows.provisioning import deliver_order
 
 from . import identities, names
+from . import usage as demo_usage
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "demo_catalogue.toml"
 FIRST_DAY = date(2025, 9, 1)
@@ -126,6 +130,7 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
           ComputePool(2) as pool):
         cycles = _cycles()
         position = 0
+        late: list[dict] = []
         timer = _Timer(summary.seconds)
         for step, cycle in enumerate(cycles, start=1):
             billing_day = date(int(cycle[:4]), int(cycle[5:]), 1)
@@ -133,6 +138,8 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
                 while position < len(events) and events[position].day < billing_day:
                     _apply(events[position])
                     position += 1
+            with timer("usage"):
+                late = _usage_of_month(rng, billing_day, late)
             with timer("bill runs"):
                 run_bill_run(cycle, approve_by=STAFF_EMAIL, pool=pool,
                              clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
@@ -144,6 +151,11 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             position += 1
         for order in ProvisioningOrder.objects.filter(status=ProvisioningStatus.PENDING):
             deliver_order(order.pk)
+        with timer("usage"):
+            # The month in progress: what the customer space shows as live consumption.
+            current = date(LAST_DAY.year, LAST_DAY.month, 1)
+            _usage_of_month(rng, LAST_DAY, late, month=current)
+            refresh_counters([current], list(Line.objects.values_list("pk", flat=True)), now=demo_usage.noon(LAST_DAY))
     summary.lines = Line.objects.count()
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
     with timer("PDF rendering"):
@@ -164,6 +176,47 @@ class _Timer:
             yield
         finally:
             self.seconds[phase] = self.seconds.get(phase, 0.0) + time.perf_counter() - started
+
+
+def _usage_of_month(rng: random.Random, day: date, late: list[dict], month: date | None = None) -> list[dict]:
+    """Write and ingest the usage of the month before `day` (or of `month` up to `day`), and the
+    roaming records held back last month; return this month's late ones."""
+    from django.conf import settings
+
+    month = month or previous_month(day)
+    if month < FIRST_DAY:
+        return []
+    until = None if month < date(day.year, day.month, 1) else day - timedelta(days=1)
+    lines = _demo_lines(month, until or next_month(month) - timedelta(days=1))
+    folder = Path(settings.DATA_DIR) / "demo-usage"
+    national, roaming, held = demo_usage.month_files(rng, month, lines, folder, until=until)
+    mediation = UsageSource.objects.get_or_create(
+        name="mediation", defaults={"description": "Plateforme de médiation"})[0]
+    partner = UsageSource.objects.get_or_create(
+        name="roaming", defaults={"description": "Fichiers des partenaires d'itinérance"})[0]
+    now = demo_usage.noon(day - timedelta(days=1))
+    ingest_file(mediation, str(national), now=now)
+    ingest_file(partner, str(roaming), now=now)
+    if late:
+        ingest_file(partner, str(demo_usage.late_file(folder, previous_month(month), late)), now=now)
+    return held
+
+
+def _demo_lines(month: date, end: date) -> list[demo_usage.DemoLine]:
+    from telcobill.catalogue.models import Subscription
+
+    plans = {}
+    for line_id, code in (Subscription.objects.filter(product__kind="plan", starts_on__lte=end)
+                          .order_by("line_id", "starts_on", "pk").values_list("line_id", "product__code")):
+        plans[line_id] = code
+    result = []
+    for line in (Line.objects.filter(activated_on__lte=end).exclude(terminated_on__lt=month)
+                 .select_related("billing_account__customer").order_by("pk")):
+        if line.pk in plans:
+            result.append(demo_usage.DemoLine(line.msisdn, plans[line.pk],
+                                              line.billing_account.customer.kind == CustomerKind.BUSINESS,
+                                              line.activated_on, line.terminated_on or date.max))
+    return result
 
 
 def _cycles() -> list[str]:

@@ -15,7 +15,8 @@ def send_alerts(alert_ids: list[int]) -> int:
     sent = 0
     for alert_id in alert_ids:
         with transaction.atomic():
-            alert = (UsageAlert.objects.select_for_update(of=("self",)).select_related("line__billing_account", "customer")
+            alert = (UsageAlert.objects.select_for_update(of=("self",))
+                     .select_related("line__billing_account", "customer")
                      .filter(pk=alert_id, sent_at__isnull=True).first())
             if alert is None:
                 continue

@@ -121,7 +121,8 @@ def _message(kind: str, threshold: int, counter: LineCounter, line, cap: Decimal
         spent = f"{counter.out_of_plan.quantize(Decimal('0.01'))} € HT"
         if threshold >= 100:
             cut = ("vous avez choisi de lever le plafond : la consommation continue et sera facturée"
-                   if line and line.roaming_cap_opt_out else "l'internet mobile hors UE est suspendu jusqu'au mois prochain")
+                   if line and line.roaming_cap_opt_out
+                   else "l'internet mobile hors UE est suspendu jusqu'au mois prochain")
             return f"Itinérance hors UE : {who} a atteint le plafond de {cap} € HT ({spent}) ; {cut}."
         return f"Itinérance hors UE : {who} a consommé {spent}, {threshold} % du plafond de {cap} € HT."
     what = BUCKET_WORDS.get(counter.bucket, counter.bucket)

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -274,7 +273,7 @@ def _columns(source_name: str, items: list[tuple[ParsedRecord, int, date]]) -> d
         columns["msisdn"].append(parsed.msisdn)
         columns["type"].append(parsed.type)
         columns["direction"].append(parsed.direction)
-        columns["started_at"].append(parsed.started_at.astimezone(tz.utc))
+        columns["started_at"].append(parsed.started_at.astimezone(UTC))
         columns["day"].append(day)
         columns["peer"].append(parsed.peer)
         columns["peer_kind"].append(parsed.peer_kind)

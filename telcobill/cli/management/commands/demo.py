@@ -13,6 +13,7 @@ from telcobill.billing.db_triggers import lifted_for_flush
 from telcobill.cli.base import progress_bar
 from telcobill.cli.demo.build import DEMO_PASSWORD, STAFF_EMAIL, build_demo
 from telcobill.customers.models import Customer
+from telcobill.usage import store as usage_store
 
 
 class Command(BaseCommand):
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         if reset:
             with lifted_for_flush(connection):
                 call_command("flush", interactive=False, verbosity=0, allow_cascade=True)
+            fs, root = usage_store.filesystem()
+            if fs.exists(f"{root}/records"):
+                fs.rm(f"{root}/records", recursive=True)  # the usage records the database listed
         if Customer.objects.exists():
             console.print(f"The demo is already built ({Customer.objects.count()} customers); "
                           "`telcobill demo --reset` builds it anew.")
