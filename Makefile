@@ -31,7 +31,15 @@ demo: install
 	$(DEMO_ENV) $(BIN)/telcobill demo --seed $(SEED) $(if $(RESET),--reset)
 	$(DEMO_ENV) $(BIN)/telcobill runserver 127.0.0.1:$(PORT) --noreload --insecure
 
-test: install
+# The Spark parity tests need the telcobill[spark] extra (pyspark), which the demo does not.
+SPARK_STAMP := $(VENV)/.spark-$(shell cksum < requirements-spark.lock | cut -d' ' -f1)
+
+$(SPARK_STAMP): requirements-spark.lock $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-spark.lock
+	rm -f $(VENV)/.spark-*
+	touch $(SPARK_STAMP)
+
+test: install $(SPARK_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: install

@@ -8,6 +8,7 @@ both backends and the reference rater agree to the micro-euro.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -31,6 +32,7 @@ def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", memory_li
 
         session = (SparkSession.builder.master(spark_master).appName("telcobill-rating")
                    .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
+                   .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="telcobill-spark-"))
                    .config("spark.sql.shuffle.partitions", "8").getOrCreate())
         return ibis.pyspark.connect(session)
     con = ibis.duckdb.connect()
@@ -163,7 +165,7 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     schema, one month)."""
     idiv = _idiv_for(con)
     home_dest = tariff.home_destination
-    t = {name: con.create_table(f"tb_{name}", table, overwrite=True, temp=con.name != "pyspark")
+    t = {name: ibis.memtable(table)
          for name, table in static_tables(tariff, plans, groups, month_first).items()}
 
     r = records.select("source", "record_id", "line_id", "type", "direction", "started_at", "day", "peer",
@@ -226,8 +228,9 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     candidates = candidates.join(gz, (candidates.gl_key == gz.gz_key) & (candidates.elig == gz.gz_zone)).select(
         "rid", "gl_key", "gz_count")
     chosen = candidates.group_by("rid").aggregate(
-        choice=(candidates.gz_count.cast(dt.string).lpad(4, "0") + "|" + candidates.gl_key).min())
-    chosen = chosen.mutate(group_key=chosen.choice.split("|")[1]).drop("choice")
+        choice=(candidates.gz_count.cast(dt.string).lpad(4, "0") + candidates.gl_key).min())
+    # The fewest zones, then the smallest key: the key follows the 4-digit zone count.
+    chosen = chosen.mutate(group_key=chosen.choice.substr(4)).drop("choice")
     r = r.left_join(chosen, r.rid == chosen.rid).drop("rid_right")
     r = r.left_join(g, r.group_key == g.g_key).drop("g_key", "g_bucket")
     order = [r.started_at, r.source, r.record_id]
@@ -321,8 +324,22 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     ).order_by(["started_at", "source", "record_id"])
 
 
+def load_records(con, records: pa.Table):
+    """The records as a backend table. Spark reads them as Parquet, as it would from the store
+    (its in-memory path cannot take null decimals)."""
+    if con.name != "pyspark":
+        return con.create_table("tb_records", records, overwrite=True, temp=True)
+    import os
+
+    import pyarrow.parquet as pq
+
+    folder = tempfile.mkdtemp(prefix="telcobill-rating-")
+    path = os.path.join(folder, "records.parquet")
+    pq.write_table(records, path)
+    return con.read_parquet(path)
+
+
 def rate_table(records: pa.Table, tariff: Tariff, plans, groups, month_first: date, *, con=None) -> pa.Table:
-    """Rate an Arrow table of records (the store's schema) on DuckDB; returns an Arrow table."""
+    """Rate an Arrow table of records (the store's schema); returns an Arrow table (OUTPUT columns)."""
     con = con or connect()
-    source = con.create_table("tb_records", records, overwrite=True, temp=True)
-    return rate_expr(con, source, tariff, plans, groups, month_first).to_pyarrow()
+    return rate_expr(con, load_records(con, records), tariff, plans, groups, month_first).to_pyarrow()

@@ -59,8 +59,7 @@ def rate_month_with_groups(month: date, line_ids=None, *, con=None):
         rated = pa.table({name: [] for name in engine.OUTPUT})
     else:
         con = con or connect()
-        source = con.create_table("tb_records", records, overwrite=True, temp=con.name != "pyspark")
-        rated = engine.rate_expr(con, source, tariff, plans, groups, month).to_pyarrow()
+        rated = engine.rate_expr(con, engine.load_records(con, records), tariff, plans, groups, month).to_pyarrow()
     return rated, groups, scope or [], tariff.like_home
 
 
@@ -70,8 +69,7 @@ def totals_of(con, month: date):
     if records.num_rows == 0:
         return pa.table({"line_id": pa.array([], pa.int64())}).slice(0, 0), 0
     tariff, plans, groups = month_inputs(month)
-    source = con.create_table("tb_records", records, overwrite=True, temp=con.name != "pyspark")
-    rated = engine.rate_expr(con, source, tariff, plans, groups, month)
+    rated = engine.rate_expr(con, engine.load_records(con, records), tariff, plans, groups, month)
     summed = rated.group_by(["line_id", "charge", "section", "vat_rule"]).aggregate(
         records=rated.count(), rounded=rated.rounded.sum(), chargeable=rated.chargeable.sum(),
         amount_micros=rated.amount_micros.sum())
