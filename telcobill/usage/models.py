@@ -139,7 +139,7 @@ class RejectedRecord(models.Model):
         ordering = ["-received_at", "line_number"]
 
     def __str__(self) -> str:
-        return self.reason
+        return f"{self.source} #{self.batch_id}, ligne {self.line_number}"
 
 
 class LineCounter(models.Model):
@@ -158,6 +158,8 @@ class LineCounter(models.Model):
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("compteur de consommation")
+        verbose_name_plural = _("compteurs de consommation")
         constraints = [models.UniqueConstraint(fields=["month", "group"], name="one_counter_per_group_month")]
         indexes = [models.Index(fields=["line", "month"])]
 
@@ -180,6 +182,8 @@ class UsageAlert(models.Model):
     sent_to = models.CharField(max_length=254, blank=True)
 
     class Meta:
+        verbose_name = _("alerte de consommation")
+        verbose_name_plural = _("alertes de consommation")
         constraints = [models.UniqueConstraint(fields=["month", "kind", "group"], name="one_alert_per_threshold")]
         ordering = ["-created_at"]
 
