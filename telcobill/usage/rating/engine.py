@@ -159,6 +159,28 @@ def _longest_prefix(table, column, lookup, key, value, lengths, out):
     return table.mutate(**{out: found}).drop(*names)
 
 
+def _choose_groups(rows, line_zones, bucket, out: str):
+    """Per record (by seq), the group of its line and bucket covering it with the fewest zones,
+    then the smallest key: matched on the eligibility zone or on the roaming zone."""
+    by_elig = rows.join(line_zones, (rows.line_id == line_zones.lz_line) & (bucket == line_zones.lz_bucket)
+                        & (rows.elig == line_zones.lz_zone)).select("seq", "lz_key", "lz_count")
+    by_zone = rows.join(line_zones, (rows.line_id == line_zones.lz_line) & (bucket == line_zones.lz_bucket)
+                        & (rows.rz == line_zones.lz_zone)).select("seq", "lz_key", "lz_count")
+    candidates = by_elig.union(by_zone)
+    chosen = candidates.group_by("seq").aggregate(
+        choice=(candidates.lz_count.cast(dt.string).lpad(4, "0") + candidates.lz_key).min())
+    # The key follows the 4-digit zone count.
+    return chosen.select(c_seq=chosen.seq, **{out: chosen.choice.substr(4)})
+
+
+def _consumed(r, key: str, out: str):
+    """What the records before each one (in record order) used of its group: a running sum over
+    only the records that have one."""
+    rows = r.filter(r[key].notnull()).select("seq", key, "rounded")
+    window = ibis.cumulative_window(group_by=rows[key], order_by=rows.seq)
+    return rows.select(u_seq=rows.seq, **{out: rows.rounded.sum().over(window) - rows.rounded})
+
+
 def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[AllowanceGroup],
               month_first: date):
     """An Ibis expression of the rated records (columns OUTPUT) of `records` (a table of the store's
@@ -184,7 +206,11 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
 
     # Special numbers: the dialled short code, or the national form of a French number.
     national = ibis.ifelse(r.peer.startswith("33"), "0" + r.peer.substr(2), ibis.null(dt.string))
-    r = r.mutate(special_key=ibis.ifelse(r.peer_kind == "short", r.peer, national))
+    outgoing_call = r.type.isin(["voice", "sms", "mms"]) & (r.direction != "in")
+    # Only an outgoing call or SMS reaches a special number; content names its provider.
+    reaches = (r.type == "content") | outgoing_call
+    r = r.mutate(special_key=ibis.cases((reaches & (r.peer_kind == "short"), r.peer), (reaches, national),
+                                        else_=ibis.null(dt.string)))
     special_lookup = t["specials"].select(sp_prefix="special", sp_found="special").distinct()
     r = _longest_prefix(r, "special_key", special_lookup, "sp_prefix", "sp_found",
                         {len(p) for p in tariff.specials}, "special")
@@ -212,50 +238,42 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
                          else_=ibis.greatest(minimum, steps * increment))
     r = r.mutate(rounded=rounded.cast(dt.int64)).drop("plan", "minimum", "increment")
 
-    # Which group a record may consume from: the eligibility zone of docs/rating.md.
+    # Which group a record may consume from: the eligibility zone of docs/rating.md, or the
+    # roaming zone the record was made in (a list of roaming zones covers any usage there).
     elig = ibis.cases(
         (is_call & out & r.homelike, r.dest),
         (is_call & out, r.rz),
         ((r.type == "data") & r.homelike, home_dest),
         (r.type == "data", r.rz),
         else_=ibis.null(dt.string))
-    r = r.mutate(elig=elig, rid=ibis.row_number())
+    # One sort in record order; the allowance windows then order by this integer.
+    r = r.mutate(elig=elig, seq=ibis.row_number().over(order_by=[r.started_at, r.source, r.record_id]))
     gl, g, gz = t["group_lines"], t["groups"], t["group_zones"]
-    base = r.select("rid", "line_id", "bucket", "elig").filter(r.elig.notnull())
-    candidates = base.join(gl, base.line_id == gl.gl_line).select("rid", "bucket", "elig", "gl_key")
-    candidates = candidates.join(g, (candidates.gl_key == g.g_key) & (candidates.bucket == g.g_bucket)).select(
-        "rid", "elig", "gl_key")
-    candidates = candidates.join(gz, (candidates.gl_key == gz.gz_key) & (candidates.elig == gz.gz_zone)).select(
-        "rid", "gl_key", "gz_count")
-    chosen = candidates.group_by("rid").aggregate(
-        choice=(candidates.gz_count.cast(dt.string).lpad(4, "0") + candidates.gl_key).min())
-    # The fewest zones, then the smallest key: the key follows the 4-digit zone count.
-    chosen = chosen.mutate(group_key=chosen.choice.substr(4)).drop("choice")
-    r = r.left_join(chosen, r.rid == chosen.rid).drop("rid_right")
+    line_groups = gl.join(g, gl.gl_key == g.g_key).select("gl_line", "gl_key", "g_bucket")
+    line_zones = line_groups.join(gz, line_groups.gl_key == gz.gz_key).select(
+        lz_line="gl_line", lz_key="gl_key", lz_bucket="g_bucket", lz_zone="gz_zone", lz_count="gz_count")
+    like_data = (r.type == "data") & r.like
+    base = r.filter(r.elig.notnull()).select("seq", "line_id", "bucket", "elig", "rz", "rounded")
+    chosen = _choose_groups(base, line_zones, base.bucket, "group_key")
+    r = r.left_join(chosen, r.seq == chosen.c_seq).drop("c_seq")
     r = r.left_join(g, r.group_key == g.g_key).drop("g_key", "g_bucket")
-    order = [r.started_at, r.source, r.record_id]
-    window = ibis.cumulative_window(group_by=r.group_key, order_by=order)
-    used_before = r.rounded.sum().over(window) - r.rounded
+    used = _consumed(r, "group_key", "used_before")
+    r = r.left_join(used, r.seq == used.u_seq).drop("u_seq")
     consumes = r.group_key.notnull()
     included = ibis.cases((~consumes, 0), (r.g_quantity.isnull(), r.rounded),
-                          else_=ibis.least(r.rounded, ibis.greatest(0, r.g_quantity - used_before)))
+                          else_=ibis.least(r.rounded, ibis.greatest(0, r.g_quantity - r.used_before)))
     r = r.mutate(included=included.cast(dt.int64))
 
-    # Like-home data also counts against the line's data_eu group.
-    eu_only = g.filter(g.g_bucket == "data_eu")
-    eu_groups = gl.join(eu_only, gl.gl_key == eu_only.g_key).select("gl_line", "gl_key")
-    eu_home = gz.filter(gz.gz_zone == home_dest)
-    eu_groups = eu_groups.join(eu_home, eu_groups.gl_key == eu_home.gz_key).select("gl_line", "gl_key")
-    eu_groups = eu_groups.group_by("gl_line").aggregate(eu_key=eu_groups.gl_key.min())  # one per line
+    # Like-home data also counts against the line's data_eu group (the EU fair-use limit).
+    eu_base = r.filter(like_data).select("seq", "line_id", "elig", "rz", "rounded")
+    eu_chosen = _choose_groups(eu_base, line_zones, ibis.literal("data_eu"), "eu_key")
+    r = r.left_join(eu_chosen, r.seq == eu_chosen.c_seq).drop("c_seq")
     eu_q = g.select(eq_key="g_key", eu_quantity="g_quantity")
-    eu_groups = eu_groups.join(eu_q, eu_groups.eu_key == eu_q.eq_key).select(
-        eu_line="gl_line", eu_key="eu_key", eu_quantity="eu_quantity")
-    like_data = (r.type == "data") & r.like
-    r = r.left_join(eu_groups, (r.line_id == eu_groups.eu_line) & like_data).drop("eu_line")
-    eu_window = ibis.cumulative_window(group_by=r.eu_key, order_by=[r.started_at, r.source, r.record_id])
-    eu_before = r.rounded.sum().over(eu_window) - r.rounded
+    r = r.left_join(eu_q, r.eu_key == eu_q.eq_key).drop("eq_key")
+    eu_used = _consumed(r, "eu_key", "eu_before")
+    r = r.left_join(eu_used, r.seq == eu_used.u_seq).drop("u_seq")
     eu_included = ibis.cases((r.eu_key.isnull(), r.rounded), (r.eu_quantity.isnull(), r.rounded),
-                             else_=ibis.least(r.rounded, ibis.greatest(0, r.eu_quantity - eu_before)))
+                             else_=ibis.least(r.rounded, ibis.greatest(0, r.eu_quantity - r.eu_before)))
     over_d = ibis.ifelse(out | ~is_call, r.rounded - r.included, 0)
     over_e = r.rounded - eu_included
     r = r.mutate(over_d=over_d.cast(dt.int64), over_e=ibis.ifelse(like_data, over_e, 0).cast(dt.int64))
@@ -266,11 +284,11 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
         (is_call & out & r.homelike, r.dest),
         ((r.type == "data") & r.homelike, home_dest),
         else_=r.rz)
-    direction = ibis.ifelse(r.direction == "in", "in", "out")
+    direction = ibis.ifelse(is_call & (r.direction == "in"), "in", "out")
     r = r.mutate(pz=priced_zone, pdir=direction)
     pr = t["prices"].select(m_zone="zone", m_bucket="bucket", m_dir="direction", m_day="day", m_num="num",
                             m_den="den", m_vat="vat_rule")
-    in_free = (r.direction == "in") & r.homelike
+    in_free = is_call & (r.direction == "in") & r.homelike
     r = r.left_join(pr, (r.pz == pr.m_zone) & (r.type == pr.m_bucket) & (r.pdir == pr.m_dir)
                     & (r.day == pr.m_day) & ~in_free).drop("m_zone", "m_bucket", "m_dir", "m_day")
     eu = t["prices"].filter(lambda x: (x.bucket == "data_eu") & (x.direction == "out")).select(
@@ -282,7 +300,7 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     std = t["standard"]
     r = r.left_join(std, r.day == std.std_day).drop("std_day")
 
-    incoming = r.direction == "in"
+    incoming = is_call & (r.direction == "in")
     chargeable = ibis.cases(
         (r.type == "content", 0),
         (incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0)),
@@ -321,7 +339,7 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
         zone=r.rz, special=r.special.fill_null(""), rounded=r.rounded, included=included_out.cast(dt.int64),
         chargeable=chargeable.cast(dt.int64), amount_micros=amount.cast(dt.int64), vat_rule=vat_rule,
         section=section, charge=charge, group=r.group_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
-    ).order_by(["started_at", "source", "record_id"])
+    )
 
 
 def load_records(con, records: pa.Table):
@@ -342,4 +360,5 @@ def load_records(con, records: pa.Table):
 def rate_table(records: pa.Table, tariff: Tariff, plans, groups, month_first: date, *, con=None) -> pa.Table:
     """Rate an Arrow table of records (the store's schema); returns an Arrow table (OUTPUT columns)."""
     con = con or connect()
-    return rate_expr(con, load_records(con, records), tariff, plans, groups, month_first).to_pyarrow()
+    rated = rate_expr(con, load_records(con, records), tariff, plans, groups, month_first).to_pyarrow()
+    return rated.sort_by([("started_at", "ascending"), ("source", "ascending"), ("record_id", "ascending")])

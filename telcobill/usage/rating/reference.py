@@ -210,11 +210,10 @@ def part_micros(quantity: int, price: UsagePrice | None, tariff: Tariff, day: da
     return half_up(quantity * p, u)
 
 
-def surcharge_micros(special: SpecialNumber, r: int, tariff: Tariff, day: date) -> int:
-    # Reading: the formula uses the rounded quantity as is, so an SMS / MMS (r = 1) to a number
-    # with a per-minute surcharge pays 1/60 of it.
+def surcharge_micros(special: SpecialNumber, seconds: int, tariff: Tariff, day: date) -> int:
+    """`per_call` once, `per_minute` per rounded second ÷ 60, both VAT included."""
     b = basis_points(tariff, special.vat_rule, day)
-    n = (micros(special.per_call) * 60 + micros(special.per_minute) * r) * 10000
+    n = (micros(special.per_call) * 60 + micros(special.per_minute) * seconds) * 10000
     return half_up(n, 60 * (10000 + b))
 
 
@@ -297,8 +296,10 @@ def _outgoing(record: Record, usage: Usage, r: int, tariff: Tariff, groups: Sequ
     if special is None:
         return _Priced(included, chargeable, amount, vat_rule_of([(chargeable, price)], tariff), COMMUNICATIONS,
                        f"{usage.bucket}:{price_zone}")
-    # A special number's surcharge is due whatever the allowance says.
-    amount += surcharge_micros(special, r, tariff, day)
+    # A special number's surcharge is due whatever the allowance says. Reading: `per_minute` is
+    # "per rounded second ÷ 60", and an SMS / MMS has no seconds: it pays `per_call` only (r = 1
+    # is a message, not a second).
+    amount += surcharge_micros(special, r if usage.bucket == "voice" else 0, tariff, day)
     section = THIRD_PARTY if special.kind == "content" else COMMUNICATIONS
     return _Priced(included, chargeable, amount, special.vat_rule, section, f"special:{special.prefix}")
 
