@@ -10,7 +10,7 @@ Any fsspec location works (a folder by default; s3://... in production).
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import fsspec
@@ -111,7 +111,7 @@ def sweep(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:
     if not fs.exists(f"{root}/records"):
         return []
     live = set(UsageFile.objects.filter(live=True).values_list("path", flat=True))
-    limit = datetime.now(timezone.utc) - older_than
+    limit = datetime.now(UTC) - older_than
     deleted = []
     for path in fs.find(f"{root}/records"):
         relative = path[len(root) + 1:] if path.startswith(root) else path
@@ -119,7 +119,7 @@ def sweep(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:
             continue
         modified = fs.modified(path)
         if modified.tzinfo is None:
-            modified = modified.replace(tzinfo=timezone.utc)
+            modified = modified.replace(tzinfo=UTC)
         if modified < limit:
             fs.rm(path)
             deleted.append(relative)

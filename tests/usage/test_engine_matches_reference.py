@@ -49,3 +49,20 @@ def test_the_engine_rates_like_the_reference(duckdb, problem):
     for mine, theirs in zip(got, expected, strict=True):
         assert {f: mine[f] for f in FIELDS} == {f: getattr(theirs, f) for f in FIELDS}, theirs.record_id
         assert Decimal(mine["amount_micros"]).scaleb(-6) == theirs.amount, theirs.record_id
+
+
+def test_a_huge_volume_at_a_high_price_is_exact(duckdb):
+    # 40 GB on a ship at 9.99 EUR/MB incl. VAT: 40,960 MB x 9.99 / 1.2 = 340,992.00 EUR excl. VAT —
+    # the intermediate products exceed 64 bits.
+    from datetime import UTC, date, datetime
+
+    from telcobill.usage.rating import sample
+    from telcobill.usage.rating.inputs import Record
+
+    record = Record(source="s", record_id="sea", line_id=3, type="data", quantity=40 * 1_073_741_824,
+                    started_at=datetime(2026, 11, 5, 12, tzinfo=UTC), country="GR", network="90112")
+    plans, groups = sample.lines_and_groups(3)
+    expected = rate([record], sample.tariff(), plans, groups)
+    got = engine.rate_table(as_table([record]), sample.tariff(), plans, groups, date(2026, 11, 1), con=duckdb)
+    assert expected[0].amount == Decimal("340992.000000")
+    assert got.column("amount_micros").to_pylist() == [340_992_000_000]

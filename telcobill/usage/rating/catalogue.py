@@ -12,8 +12,8 @@ HOME_COUNTRY_CODE = "33"
 
 
 def load_tariff() -> Tariff:
-    from telcobill.catalogue.models import Product, RoundingRule, ThirdPartyNumber, UsagePrice as PriceRow
-    from telcobill.catalogue.models import VatRate, Zone
+    from telcobill.catalogue.models import Product, RoundingRule, ThirdPartyNumber, VatRate, Zone
+    from telcobill.catalogue.models import UsagePrice as PriceRow
 
     destination, countries, networks, like_home, names = {}, {}, {}, set(), {}
     for zone in Zone.objects.all():

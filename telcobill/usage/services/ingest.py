@@ -12,6 +12,7 @@ ingests them again. A crash after leaves everything counted: a re-run finds dupl
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -182,6 +183,18 @@ def ingest_rows(source: UsageSource, rows: Iterable, *, origin: str, channel: st
 
 
 def _ingest_chunk(source, rows, checker: Checker, origin, channel, now, reprocessed) -> IngestResult:
+    # A chunk allocates millions of small acyclic objects: the cyclic collector would walk them
+    # again and again for nothing (a third of the time). Reference counting frees them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _ingest_chunk_unchecked(source, rows, checker, origin, channel, now, reprocessed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _ingest_chunk_unchecked(source, rows, checker: Checker, origin, channel, now, reprocessed) -> IngestResult:
     result = IngestResult()
     good: dict[str, tuple[ParsedRecord, int, date]] = {}
     rejects: list[tuple] = []  # (row, reason, record_id, day)
@@ -240,11 +253,16 @@ def _ingest_chunk(source, rows, checker: Checker, origin, channel, now, reproces
 
 
 def _known_keys(source_id: int, record_ids: list[str]) -> set[str]:
+    """The ids the source already has (plain SQL: the ORM's IN lookup costs more than the query)."""
     known: set[str] = set()
-    for start in range(0, len(record_ids), KEY_QUERY_CHUNK):
-        part = record_ids[start:start + KEY_QUERY_CHUNK]
-        known.update(RecordKey.objects.filter(source_id=source_id, record_id__in=part)
-                     .values_list("record_id", flat=True))
+    table = RecordKey._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(record_ids), KEY_QUERY_CHUNK):
+            part = record_ids[start:start + KEY_QUERY_CHUNK]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT record_id FROM {table} WHERE source_id = %s AND record_id IN ({marks})",
+                           [source_id, *part])
+            known.update(row[0] for row in cursor.fetchall())
     return known
 
 
