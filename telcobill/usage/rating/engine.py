@@ -308,8 +308,11 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
         else_=r.over_d)
     main_units = ibis.ifelse(incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0), r.over_d)
     eu_units = ibis.ifelse(like_data, ibis.greatest(0, r.over_e - r.over_d), 0)
-    main_part = ibis.ifelse(r.m_num.notnull() & (main_units > 0), _half_up(idiv, main_units.cast(D38) * r.m_num.cast(D38), r.m_den), 0)
-    eu_part = ibis.ifelse(r.e_num.notnull() & (eu_units > 0), _half_up(idiv, eu_units.cast(D38) * r.e_num.cast(D38), r.e_den), 0)
+    # Products in 38-digit decimals: 40 GB at 9.99 EUR/MB exceeds 64 bits.
+    main_part = ibis.ifelse(r.m_num.notnull() & (main_units > 0),
+                            _half_up(idiv, main_units.cast(D38) * r.m_num.cast(D38), r.m_den), 0)
+    eu_part = ibis.ifelse(r.e_num.notnull() & (eu_units > 0),
+                          _half_up(idiv, eu_units.cast(D38) * r.e_num.cast(D38), r.e_den), 0)
     voice_seconds = ibis.ifelse(r.type == "voice", r.rounded, 0)
     surcharge = ibis.ifelse(
         r.s_kind.notnull() & (r.type != "content"),
