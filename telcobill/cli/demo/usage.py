@@ -63,7 +63,8 @@ def month_files(rng: random.Random, month: date, lines: list[DemoLine], folder: 
         if first > last:
             continue
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-        share = len(days) / 30
+        # The share of the month the line was in service: its allowances are prorated the same way.
+        share = len(days) / (next_month(month) - month).days
         seed = int(line.msisdn[-6:])
         heavy = seed % 10 == 0
         traveller = seed % 4 == 0
