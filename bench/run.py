@@ -1,4 +1,4 @@
-"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, then documents."""
+"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage."""
 
 import os
 import subprocess
@@ -23,6 +23,7 @@ def main() -> None:
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     run(str(HERE / "billrun.py"), "--accounts", ACCOUNTS, "--database-url", PG)
     run(str(HERE / "documents.py"))
+    run(str(HERE / "usage.py"), "--records", os.environ.get("BENCH_USAGE_RECORDS", "10000000"))
 
 
 if __name__ == "__main__":
