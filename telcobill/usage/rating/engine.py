@@ -24,7 +24,8 @@ OUTPUT = ("source", "record_id", "line_id", "started_at", "bucket", "zone", "spe
           "chargeable", "amount_micros", "vat_rule", "section", "charge", "group", "eu_group")
 
 
-def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", memory_limit: str | None = None,
+def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", spark_memory: str = "4g",
+            memory_limit: str | None = None,
             temp_directory: str | None = None):
     """An Ibis backend for rating. DuckDB spills to `temp_directory` beyond `memory_limit`."""
     if engine == "spark":
@@ -33,7 +34,8 @@ def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", memory_li
         session = (SparkSession.builder.master(spark_master).appName("telcobill-rating")
                    .config("spark.sql.session.timeZone", "UTC").config("spark.ui.enabled", "false")
                    .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="telcobill-spark-"))
-                   .config("spark.sql.shuffle.partitions", "8").getOrCreate())
+                   .config("spark.sql.shuffle.partitions", "8").config("spark.driver.memory", spark_memory)
+                   .getOrCreate())
         return ibis.pyspark.connect(session)
     con = ibis.duckdb.connect()
     if memory_limit:
@@ -193,36 +195,45 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     r = records.select("source", "record_id", "line_id", "type", "direction", "started_at", "day", "peer",
                        "peer_kind", "quantity", "amount", "country", "network")
     r = r.mutate(bucket=ibis.ifelse(r.type == "content", "content", r.type),
-                 network=r.network.fill_null(""), country=r.country.fill_null("FR"))
+                 network=r.network.fill_null(""), country=r.country.fill_null("FR"),
+                 peer=r.peer.fill_null(""), peer_kind=r.peer_kind.fill_null("number"))
 
+    # Classification is computed once per distinct key (a few thousand peers and places, not
+    # millions of records), then joined back on equality.
     # Roaming zone: the longest network prefix, else the country; FR is home.
-    r = _longest_prefix(r, "network", t["networks"], "network", "network_zone",
-                        {len(n) for n in tariff.roaming_networks}, "net_zone")
-    r = r.left_join(t["countries"], r.country == t["countries"].c_country).drop("c_country")
-    r = r.mutate(rz=r.net_zone.coalesce(ibis.ifelse(r.country == "FR", HOME, r.country_zone)).fill_null(HOME))
-    r = r.left_join(t["like_home"], r.rz == t["like_home"].like_zone)
-    r = r.mutate(homelike=(r.rz == HOME) | r.like_zone.notnull(), like=r.like_zone.notnull()).drop(
-        "like_zone", "net_zone", "country_zone")
+    places = r.select("country", "network").distinct()
+    places = _longest_prefix(places, "network", t["networks"], "network", "network_zone",
+                             {len(n) for n in tariff.roaming_networks}, "net_zone")
+    places = places.left_join(t["countries"], places.country == t["countries"].c_country).drop("c_country")
+    places = places.mutate(rz=places.net_zone.coalesce(
+        ibis.ifelse(places.country == "FR", HOME, places.country_zone)).fill_null(HOME))
+    places = places.left_join(t["like_home"], places.rz == t["like_home"].like_zone)
+    places = places.select(pl_country="country", pl_network="network", rz="rz",
+                           homelike=(places.rz == HOME) | places.like_zone.notnull(), like=places.like_zone.notnull())
+    r = r.join(places, (r.country == places.pl_country) & (r.network == places.pl_network)).drop(
+        "pl_country", "pl_network")
 
-    # Special numbers: the dialled short code, or the national form of a French number.
-    national = ibis.ifelse(r.peer.startswith("33"), "0" + r.peer.substr(2), ibis.null(dt.string))
-    outgoing_call = r.type.isin(["voice", "sms", "mms"]) & (r.direction != "in")
-    # Only an outgoing call or SMS reaches a special number; content names its provider.
-    reaches = (r.type == "content") | outgoing_call
-    r = r.mutate(special_key=ibis.cases((reaches & (r.peer_kind == "short"), r.peer), (reaches, national),
-                                        else_=ibis.null(dt.string)))
+    # Per distinct (peer, kind): the special number it reaches as dialled (short codes) or in its
+    # national form (0899...), and the destination zone of a number (never of a short code).
+    peers = r.select("peer", "peer_kind").distinct()
+    national = ibis.ifelse(peers.peer.startswith("33"), "0" + peers.peer.substr(2), ibis.null(dt.string))
+    peers = peers.mutate(special_key=ibis.ifelse(peers.peer_kind == "short", peers.peer, national),
+                         dest_key=ibis.ifelse(peers.peer_kind == "number", peers.peer, ibis.null(dt.string)))
     special_lookup = t["specials"].select(sp_prefix="special", sp_found="special").distinct()
-    r = _longest_prefix(r, "special_key", special_lookup, "sp_prefix", "sp_found",
-                        {len(p) for p in tariff.specials}, "special")
-    is_call = r.type.isin(["voice", "sms", "mms"])
-    # Destination zone of outgoing numbers (never for short codes).
-    r = r.mutate(dest_key=ibis.ifelse(is_call & (r.peer_kind == "number"), r.peer, ibis.null(dt.string)))
-    r = _longest_prefix(r, "dest_key", t["destinations"], "prefix", "dest_zone",
-                        {len(p) for p in tariff.destination_prefixes}, "dest")
+    peers = _longest_prefix(peers, "special_key", special_lookup, "sp_prefix", "sp_found",
+                            {len(p) for p in tariff.specials}, "peer_special")
+    peers = _longest_prefix(peers, "dest_key", t["destinations"], "prefix", "dest_zone",
+                            {len(p) for p in tariff.destination_prefixes}, "peer_dest")
+    peers = peers.select(pe_peer="peer", pe_kind="peer_kind", peer_special="peer_special", peer_dest="peer_dest")
+    r = r.join(peers, (r.peer == peers.pe_peer) & (r.peer_kind == peers.pe_kind)).drop("pe_peer", "pe_kind")
     is_call = r.type.isin(["voice", "sms", "mms"])
     out = r.direction != "in"
-    special_call = is_call & r.special.notnull()
-    r = r.mutate(dest=ibis.ifelse(special_call | (is_call & (r.peer_kind == "short")), home_dest, r.dest))
+    # Only an outgoing call or SMS reaches a special number; content names its provider.
+    reaches = (r.type == "content") | (is_call & out)
+    special = ibis.ifelse(reaches, r.peer_special, ibis.null(dt.string))
+    dest = ibis.cases((is_call & (special.notnull() | (r.peer_kind == "short")), home_dest),
+                      (is_call, r.peer_dest), else_=ibis.null(dt.string))
+    r = r.mutate(special=special, dest=dest).drop("peer_special", "peer_dest")
 
     # Plan on the day -> rounding.
     p = t["plans"]
