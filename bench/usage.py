@@ -131,7 +131,9 @@ def rate_store(lines: int) -> tuple[float, int, pa.Table]:
 
     paths = store.live_paths(sample.MONTH)
     plans, groups = sample.lines_and_groups(lines)
-    con = engine.connect(temp_directory=tempfile.gettempdir())
+    from django.conf import settings
+
+    con = engine.connect(memory_limit=settings.USAGE["rating_memory"], temp_directory=tempfile.gettempdir())
     started = time.perf_counter()
     rated = engine.rate_expr(con, con.read_parquet(paths), sample.tariff(), plans, groups, sample.MONTH)
     totals = rated.group_by(["line_id", "charge"]).aggregate(records=rated.count(),

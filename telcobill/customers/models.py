@@ -269,6 +269,7 @@ class ProvisioningAction(models.TextChoices):
     RESUME = "resume", _("Rétablir la ligne")
     TERMINATE = "terminate", _("Résilier la ligne")
     CHANGE_PLAN = "change_plan", _("Changer de forfait")
+    ROAMING_CAP = "roaming_cap", _("Plafond de données hors UE")
 
 
 class ProvisioningStatus(models.TextChoices):

@@ -172,3 +172,18 @@ def terminate_line(*, line: Line, last_day: date, reason: str, by: Person | None
                               data={"reason": reason, "last_day": last_day.isoformat()})
     _order(line, ProvisioningAction.TERMINATE, end, by, reason=reason)
     return charge
+
+
+@transaction.atomic
+def set_roaming_cap(*, line: Line, opt_out: bool, on: date, by: Person | None = None) -> ProvisioningOrder | None:
+    """The customer keeps (or lifts) the EUR 50 data spend cap outside the EU (RULES.md): recorded
+    on the line, audited, and sent to the network, which enforces it. Nothing when unchanged."""
+    line = Line.objects.select_for_update().get(pk=line.pk)
+    if line.roaming_cap_opt_out == opt_out:
+        return None
+    line.roaming_cap_opt_out = opt_out
+    line.save(update_fields=["roaming_cap_opt_out"])
+    what = "lifted" if opt_out else "restored"
+    AuditEvent.objects.create(actor=by, kind="line.roaming_cap", customer=line.billing_account.customer,
+                              summary=f"{line.msisdn}: roaming data cap {what}", data={"opt_out": opt_out})
+    return _order(line, ProvisioningAction.ROAMING_CAP, on, by, cap="none" if opt_out else "default")

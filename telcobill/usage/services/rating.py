@@ -25,7 +25,7 @@ MICRO = Decimal("0.000001")
 
 def connect():
     return engine.connect(settings.USAGE["engine"], spark_master=settings.USAGE["spark_master"],
-                          temp_directory=tempfile.gettempdir())
+                          memory_limit=settings.USAGE["rating_memory"], temp_directory=tempfile.gettempdir())
 
 
 def lines_sharing(line_ids) -> list[int]:
