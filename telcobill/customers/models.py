@@ -87,6 +87,9 @@ class BillingAccount(models.Model):
     language = models.CharField(_("langue"), max_length=2, choices=[("fr", "Français"), ("en", "English")],
                                 default="fr")
     paperless = models.BooleanField(_("facture électronique"), default=True)
+    # The itemized communications show called numbers in full only when the customer asked
+    # (otherwise the last 4 digits are masked).
+    itemized_full_numbers = models.BooleanField(_("détail des communications : numéros complets"), default=False)
     payment_method = models.CharField(_("mode de paiement"), max_length=16, choices=PaymentMethod.choices,
                                       default=PaymentMethod.DIRECT_DEBIT)
     # Days after issue; businesses get their terms (L441-10: at most 60 days), consumers the default.

@@ -5,6 +5,7 @@
     telcobill usage purge
     telcobill usage source add NAME [--description TEXT] | source token NAME | source list
     telcobill usage rate --month 2026-10 [--msisdn +336...]
+    telcobill usage itemized --msisdn +336... --month 2026-10 [-o FILE]
 
 A file that cannot be read is refused whole (the others go on) and the command exits with 2.
 """
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         token = source_actions.add_parser("token", help="replace a source's API token and print the new one")
         token.add_argument("name")
         source_actions.add_parser("list")
+        annex = actions.add_parser("itemized", help="a line's itemized communications of a month, as CSV")
+        annex.add_argument("--msisdn", required=True)
+        annex.add_argument("--month", required=True, help="e.g. 2026-10")
+        annex.add_argument("-o", "--output", default="-", help="a file (default: standard output)")
         rate = actions.add_parser("rate", help="rate a month and print its totals per line and charge")
         rate.add_argument("--month", required=True, help="e.g. 2026-10")
         rate.add_argument("--msisdn", default=None)
@@ -80,6 +85,8 @@ class Command(BaseCommand):
             console.print(f"{len(sweep())} orphan files deleted")
         elif action == "source":
             self._source(console, options)
+        elif action == "itemized":
+            self._itemized(options)
         else:
             self._rate(console, _month(options["month"]), options["msisdn"])
 
@@ -134,6 +141,25 @@ class Command(BaseCommand):
         source.full_clean()
         source.save()
         console.print(f"source {source.name}: API token (shown once, keep it secret):\n{token}")
+
+    def _itemized(self, options) -> None:
+        from telcobill.customers.identifiers import clean_msisdn
+        from telcobill.customers.models import Line
+        from telcobill.errors import NotFound
+        from telcobill.usage.services.itemized import as_csv, itemized
+
+        month = _month(options["month"])
+        msisdn = clean_msisdn(options["msisdn"])
+        line = (Line.objects.filter(msisdn=msisdn, activated_on__lte=month.replace(day=28))
+                .select_related("billing_account").order_by("-activated_on").first())
+        if line is None:
+            raise NotFound(f"no line {msisdn} in service in {month:%Y-%m}")
+        text = as_csv(itemized(line, month), language=line.billing_account.language)
+        if options["output"] == "-":
+            self.stdout.write(text, ending="")
+        else:
+            with open(options["output"], "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
 
     def _rate(self, console: Console, month: date, msisdn: str | None) -> None:
         from telcobill.customers.models import Line
