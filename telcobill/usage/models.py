@@ -99,10 +99,12 @@ class UsageFile(models.Model):
 class RecordKey(models.Model):
     """A record accepted once: (source, record_id) is what makes a record the same record."""
 
-    source = models.ForeignKey(UsageSource, on_delete=models.PROTECT, related_name="+")
+    # Millions of rows inserted at ingestion speed: no index beyond the unique one (it starts
+    # with source) and the month's (the purge); the batch is kept for the record, not searched.
+    source = models.ForeignKey(UsageSource, on_delete=models.PROTECT, related_name="+", db_index=False)
     record_id = models.CharField(max_length=64)
     month = models.DateField()  # for the retention purge
-    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(IngestBatch, on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "record_id"], name="one_record_per_source_id")]

@@ -13,8 +13,10 @@ ingests them again. A crash after leaves everything counted: a re-run finds dupl
 from __future__ import annotations
 
 import gc
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -319,3 +321,45 @@ def _resolve_reprocessed(reprocessed: dict[int, RejectedRecord], rows, rejects, 
         else:
             RejectedRecord.objects.filter(pk=reject.pk).update(status="reprocessed", resolved_batch=batch)
 
+
+
+FileDone = Callable[[str, "IngestResult | None", str], None]
+
+
+def ingest_files(source: UsageSource, paths: list[str], *, workers: int = 1, now: datetime | None = None,
+                 on_file: FileDone | None = None) -> tuple[IngestResult, list[str]]:
+    """Ingest files, several at once in spawned worker processes when `workers` > 1: reading and
+    checking run in parallel, commits queue on the source's lock. Returns the summed result and
+    the refusal messages of the files refused whole (the others are ingested)."""
+    total, refused = IngestResult(), []
+
+    def done(path, result, refusal):
+        if result is not None:
+            total.add(result)
+        if refusal:
+            refused.append(refusal)
+        if on_file:
+            on_file(path, result, refusal)
+
+    if workers <= 1 or len(paths) < 2:
+        for path in paths:
+            done(path, *ingest_one(source.pk, path, now))
+        return total, refused
+    from telcobill.processes import django_pool
+
+    from .. import workers as worker
+
+    with django_pool(min(workers, len(paths)), initializer=worker.setup,
+                     initargs=(settings.USAGE["store"], os.environ.get("TELCOBILL_TASKS", ""))) as pool:
+        futures = {pool.submit(worker.ingest_one, source.pk, path, now): path for path in paths}
+        for future in as_completed(futures):
+            done(futures[future], *future.result())
+    return total, refused
+
+
+def ingest_one(source_id: int, path: str, now: datetime | None) -> tuple[IngestResult | None, str]:
+    """One file: its result, or the message that refused it whole."""
+    try:
+        return ingest_file(UsageSource.objects.get(pk=source_id), path, now=now), ""
+    except Invalid as exc:
+        return None, exc.message

@@ -12,6 +12,7 @@ A file that cannot be read is refused whole (the others go on) and the command e
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from rich.table import Table
 from telcobill.cli.base import refusals_as_errors
 from telcobill.errors import Invalid
 from telcobill.usage.models import UsageSource
-from telcobill.usage.services.ingest import IngestResult, get_source, ingest_file
+from telcobill.usage.services.ingest import IngestResult, get_source, ingest_files
 
 
 def _month(value: str) -> date:
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         ingest = actions.add_parser("ingest", help="ingest CSV / CSV.gz files (specs/usage-records.md)")
         ingest.add_argument("files", nargs="+", metavar="FILE")
         ingest.add_argument("--source", required=True, help="the usage source the files come from")
+        ingest.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                            help="files read and checked at once, in worker processes (default: the cores, at most 4)")
         again = actions.add_parser("reprocess-rejects", help="run the open rejected records through ingestion again")
         again.add_argument("--source", default=None)
         actions.add_parser("purge", help="delete records older than the retention (TELCOBILL_USAGE_RETENTION_MONTHS)")
@@ -66,7 +69,7 @@ class Command(BaseCommand):
         out = self.stdout._out
         console = Console(file=out, width=None if out.isatty() else 160, highlight=False, soft_wrap=True)
         if action == "ingest":
-            self._ingest(console, options["files"], options["source"])
+            self._ingest(console, options["files"], options["source"], options["workers"])
         elif action == "reprocess-rejects":
             from telcobill.usage.services.rejects import reprocess_rejects
 
@@ -90,24 +93,19 @@ class Command(BaseCommand):
         else:
             self._rate(console, _month(options["month"]), options["msisdn"])
 
-    def _ingest(self, console: Console, files: list[str], source_name: str) -> None:
+    def _ingest(self, console: Console, files: list[str], source_name: str, workers: int) -> None:
         source = get_source(source_name)
-        total = IngestResult()
-        refused = []
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} records"),
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} files"),
                       TimeElapsedColumn(), console=console, transient=False) as bar:
-            task = bar.add_task("ingesting", total=len(files), rows=0)
-            for path in files:
-                bar.update(task, description=f"ingesting {path}")
-                try:
-                    result = ingest_file(source, path, progress=lambda n: bar.update(
-                        task, rows=bar.tasks[task].fields["rows"] + n))
-                except Invalid as exc:
-                    refused.append(exc.message)
-                    bar.advance(task)
-                    continue
-                total.add(result)
+            task = bar.add_task("ingesting", total=len(files))
+
+            def on_file(path, result, refusal):
                 bar.advance(task)
+                if result is not None:
+                    bar.console.print(f"{path}: {result.accepted:,} accepted, {result.duplicates:,} duplicates, "
+                                      f"{result.rejected:,} rejected")
+
+            total, refused = ingest_files(source, files, workers=workers, on_file=on_file)
         for message in refused:
             console.print(f"[bold red]refused[/]: {message}")
         self._summary(console, "ingested", total, files=len(files) - len(refused))
