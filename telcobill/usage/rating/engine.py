@@ -161,18 +161,24 @@ def _longest_prefix(table, column, lookup, key, value, lengths, out):
     return table.mutate(**{out: found}).drop(*names)
 
 
-def _choose_groups(rows, line_zones, bucket, out: str):
-    """Per record (by seq), the group of its line and bucket covering it with the fewest zones,
-    then the smallest key: matched on the eligibility zone or on the roaming zone."""
-    by_elig = rows.join(line_zones, (rows.line_id == line_zones.lz_line) & (bucket == line_zones.lz_bucket)
-                        & (rows.elig == line_zones.lz_zone)).select("seq", "lz_key", "lz_count")
-    by_zone = rows.join(line_zones, (rows.line_id == line_zones.lz_line) & (bucket == line_zones.lz_bucket)
-                        & (rows.rz == line_zones.lz_zone)).select("seq", "lz_key", "lz_count")
+def _choose_groups(rows, line_zones, bucket: str | None, out: str):
+    """Per distinct (line, bucket, eligibility zone, roaming zone) — the group choice depends on
+    nothing else — the group of the line and bucket covering it with the fewest zones, then the
+    smallest key: matched on the eligibility zone or on the roaming zone. `bucket` None: the
+    record's own bucket."""
+    combos = rows.select("line_id", "elig", "rz", c_bucket=rows.bucket if bucket is None else ibis.literal(bucket)
+                         ).distinct()
+    on = (combos.line_id == line_zones.lz_line) & (combos.c_bucket == line_zones.lz_bucket)
+    by_elig = combos.join(line_zones, on & (combos.elig == line_zones.lz_zone)).select(
+        "line_id", "c_bucket", "elig", "rz", "lz_key", "lz_count")
+    by_zone = combos.join(line_zones, on & (combos.rz == line_zones.lz_zone)).select(
+        "line_id", "c_bucket", "elig", "rz", "lz_key", "lz_count")
     candidates = by_elig.union(by_zone)
-    chosen = candidates.group_by("seq").aggregate(
+    chosen = candidates.group_by(["line_id", "c_bucket", "elig", "rz"]).aggregate(
         choice=(candidates.lz_count.cast(dt.string).lpad(4, "0") + candidates.lz_key).min())
     # The key follows the 4-digit zone count.
-    return chosen.select(c_seq=chosen.seq, **{out: chosen.choice.substr(4)})
+    return chosen.select(c_line="line_id", c_bucket="c_bucket", c_elig="elig", c_rz="rz",
+                         **{out: chosen.choice.substr(4)})
 
 
 def _consumed(r, key: str, out: str):
@@ -264,9 +270,10 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     line_zones = line_groups.join(gz, line_groups.gl_key == gz.gz_key).select(
         lz_line="gl_line", lz_key="gl_key", lz_bucket="g_bucket", lz_zone="gz_zone", lz_count="gz_count")
     like_data = (r.type == "data") & r.like
-    base = r.filter(r.elig.notnull()).select("seq", "line_id", "bucket", "elig", "rz", "rounded")
-    chosen = _choose_groups(base, line_zones, base.bucket, "group_key")
-    r = r.left_join(chosen, r.seq == chosen.c_seq).drop("c_seq")
+    base = r.filter(r.elig.notnull()).select("line_id", "bucket", "elig", "rz")
+    chosen = _choose_groups(base, line_zones, None, "group_key")
+    r = r.left_join(chosen, (r.line_id == chosen.c_line) & (r.bucket == chosen.c_bucket)
+                    & (r.elig == chosen.c_elig) & (r.rz == chosen.c_rz)).drop("c_line", "c_bucket", "c_elig", "c_rz")
     r = r.left_join(g, r.group_key == g.g_key).drop("g_key", "g_bucket")
     used = _consumed(r, "group_key", "used_before")
     r = r.left_join(used, r.seq == used.u_seq).drop("u_seq")
@@ -276,9 +283,10 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     r = r.mutate(included=included.cast(dt.int64))
 
     # Like-home data also counts against the line's data_eu group (the EU fair-use limit).
-    eu_base = r.filter(like_data).select("seq", "line_id", "elig", "rz", "rounded")
-    eu_chosen = _choose_groups(eu_base, line_zones, ibis.literal("data_eu"), "eu_key")
-    r = r.left_join(eu_chosen, r.seq == eu_chosen.c_seq).drop("c_seq")
+    eu_base = r.filter(like_data).select("line_id", "bucket", "elig", "rz")
+    eu_chosen = _choose_groups(eu_base, line_zones, "data_eu", "eu_key")
+    r = r.left_join(eu_chosen, like_data & (r.line_id == eu_chosen.c_line) & (r.elig == eu_chosen.c_elig)
+                    & (r.rz == eu_chosen.c_rz)).drop("c_line", "c_bucket", "c_elig", "c_rz")
     eu_q = g.select(eq_key="g_key", eu_quantity="g_quantity")
     r = r.left_join(eu_q, r.eu_key == eu_q.eq_key).drop("eq_key")
     eu_used = _consumed(r, "eu_key", "eu_before")
