@@ -224,6 +224,8 @@ USAGE = {
     "spark_master": env("TELCOBILL_SPARK_MASTER", "local[2]"),
     # DuckDB's memory for rating; beyond it, it spills to the temporary folder.
     "rating_memory": env("TELCOBILL_RATING_MEMORY", "4GB"),
+    # A month with more records is rated in parts of lines of about this many records.
+    "rating_part_records": int(env("TELCOBILL_RATING_PART_RECORDS", "20000000")),
     # Roaming data spend cap outside the EU, EUR excl. VAT (RULES.md), alerted at 80 % and 100 %.
     "roaming_cap": env("TELCOBILL_ROAMING_CAP", "50.00"),
     # API batches smaller than this many records are compacted into one file per month.

@@ -385,3 +385,41 @@ def rate_table(records: pa.Table, tariff: Tariff, plans, groups, month_first: da
     con = con or connect()
     rated = rate_expr(con, load_records(con, records), tariff, plans, groups, month_first).to_pyarrow()
     return rated.sort_by([("started_at", "ascending"), ("source", "ascending"), ("record_id", "ascending")])
+
+
+def line_parts(groups: Sequence[AllowanceGroup], lines, parts: int) -> dict[int, int]:
+    """Each line's part (0..parts-1), lines sharing a group (a pool) in the same part: rating a
+    part needs no record of another part."""
+    parent: dict[int, int] = {}
+
+    def root(line: int) -> int:
+        while parent.setdefault(line, line) != line:
+            parent[line] = parent[parent[line]]
+            line = parent[line]
+        return line
+
+    for group in groups:
+        first = root(group.line_ids[0]) if group.line_ids else None
+        for line in group.line_ids[1:]:
+            parent[root(line)] = first
+    return {line: root(line) % parts for line in {*lines, *parent}}
+
+
+def rate_totals(con, records, tariff: Tariff, plans, groups, month_first: date, *, parts: int = 1) -> pa.Table:
+    """The month rated and summed per (line, charge, section, VAT rule), `parts` groups of lines
+    at a time so that a big month never needs more than a part in memory (or on disk)."""
+    by = ["line_id", "charge", "section", "vat_rule"]
+    if parts <= 1:
+        rated = rate_expr(con, records, tariff, plans, groups, month_first)
+        return rated.group_by(by).aggregate(records=rated.count(), rounded=rated.rounded.sum(),
+                                            chargeable=rated.chargeable.sum(),
+                                            amount_micros=rated.amount_micros.sum()).to_pyarrow()
+    lines = records.select("line_id").distinct().to_pyarrow().column("line_id").to_pylist()
+    assignment = line_parts(groups, lines, parts)
+    mapping = ibis.memtable(pa.table({"part_line": list(assignment), "part": list(assignment.values())}))
+    tables = []
+    for part in range(parts):
+        chosen = mapping.filter(mapping.part == part)
+        subset = records.join(chosen, records.line_id == chosen.part_line).drop("part_line", "part")
+        tables.append(rate_totals(con, subset, tariff, plans, groups, month_first))
+    return pa.concat_tables(tables)

@@ -64,16 +64,15 @@ def rate_month_with_groups(month: date, line_ids=None, *, con=None):
 
 
 def totals_of(con, month: date):
-    """The rated month summed per (line, charge), inside the backend."""
+    """The rated month summed per (line, charge), inside the backend; a big month in parts of
+    lines (TELCOBILL_RATING_PART_RECORDS records each, roughly)."""
     records = store.read_month(month)
     if records.num_rows == 0:
         return pa.table({"line_id": pa.array([], pa.int64())}).slice(0, 0), 0
     tariff, plans, groups = month_inputs(month)
-    rated = engine.rate_expr(con, engine.load_records(con, records), tariff, plans, groups, month)
-    summed = rated.group_by(["line_id", "charge", "section", "vat_rule"]).aggregate(
-        records=rated.count(), rounded=rated.rounded.sum(), chargeable=rated.chargeable.sum(),
-        amount_micros=rated.amount_micros.sum())
-    return summed.to_pyarrow(), records.num_rows
+    parts = -(-records.num_rows // settings.USAGE["rating_part_records"])
+    summed = engine.rate_totals(con, engine.load_records(con, records), tariff, plans, groups, month, parts=parts)
+    return summed, records.num_rows
 
 
 def rate_for_billing(usage_month: date, *, now=None) -> list[date]:
