@@ -46,8 +46,10 @@ def usage_charges(account_ids: list[int], month_first: date, languages: dict[int
     from .models import UsageTotal
 
     months = usage_months(month_first)
+    # Included usage totals nothing: not loaded (a charge billed before and owed no more is
+    # credited by billing from its billed lines).
     rows = list(UsageTotal.objects.filter(line__billing_account_id__in=account_ids, month__in=months)
-                .order_by("line__msisdn", "month", "charge")
+                .exclude(amount=0).order_by("line__msisdn", "month", "charge")
                 .values_list("line__billing_account_id", "line_id", "line__msisdn", "month", "charge", "section",
                              "vat_rule", "records", "chargeable", "amount"))
     if not rows:

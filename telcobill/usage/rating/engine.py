@@ -21,7 +21,7 @@ from .inputs import HOME, UNIT_SIZES, AllowanceGroup, PlanPeriod, Tariff, month_
 D38 = dt.Decimal(38, 0)
 FAR = date(9999, 12, 31)
 OUTPUT = ("source", "record_id", "line_id", "started_at", "bucket", "zone", "special", "rounded", "included",
-          "chargeable", "amount_micros", "vat_rule", "section", "charge", "group", "eu_group")
+          "chargeable", "amount_micros", "vat_rule", "section", "charge", "group", "eu_group", "direction", "peer")
 
 
 def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", spark_memory: str = "4g",
@@ -362,6 +362,7 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
         zone=r.rz, special=r.special.fill_null(""), rounded=r.rounded, included=included_out.cast(dt.int64),
         chargeable=chargeable.cast(dt.int64), amount_micros=amount.cast(dt.int64), vat_rule=vat_rule,
         section=section, charge=charge, group=r.group_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
+        direction=r.direction, peer=r.peer,
     )
 
 

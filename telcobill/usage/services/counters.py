@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from telcobill.money import MICRO
 
 from ..models import LineCounter, UsageAlert
 from ..rating.inputs import HOME
-from .rating import MICRO, rate_month_with_groups
+from .rating import rate_month_with_groups
 
 THRESHOLDS = (80, 100)
 ROAMING_SPEND = "roaming_spend"
@@ -29,8 +32,8 @@ def refresh_counters(months: list[date], line_ids: list[int], *, now: datetime |
         rated, groups, scope, like_home = rate_month_with_groups(month, line_ids)
         counters = _counters(month, rated, groups, like_home, now)
         with transaction.atomic():
-            LineCounter.objects.filter(month=month, line_id__in=scope).delete()
-            LineCounter.objects.filter(month=month, group__in=[c.group for c in counters]).delete()
+            LineCounter.objects.filter(Q(line_id__in=scope) | Q(group__in=[c.group for c in counters]),
+                                       month=month).delete()
             LineCounter.objects.bulk_create(counters)
             created += _alerts(month, counters, now)
     if created:
@@ -54,8 +57,8 @@ def _counters(month, rated, groups, like_home, now) -> list[LineCounter]:
         lines_of.setdefault(key, line_id)
         buckets.setdefault(key, bucket)
 
-    columns = ("line_id", "bucket", "zone", "rounded", "amount_micros", "group", "eu_group", "started_at", "type_")
-    for row in rated.select([c for c in columns if c in rated.column_names]).to_pylist():
+    columns = ["line_id", "bucket", "zone", "rounded", "amount_micros", "group", "eu_group", "started_at"]
+    for row in rated.select(columns).to_pylist():
         at, line_id = row["started_at"], row["line_id"]
         if row["group"]:
             count(row["group"], line_id, row["bucket"], row["rounded"], row["amount_micros"], at)
@@ -97,18 +100,16 @@ def _alerts(month: date, counters: list[LineCounter], now: datetime) -> list[int
         return []
     existing = set(UsageAlert.objects.filter(month=month, group__in=[c.group for c, _, _ in wanted])
                    .values_list("kind", "group"))
-    lines = Line.objects.in_bulk([c.line_id for c, _, _ in wanted if c.line_id])
-    created = []
+    lines = Line.objects.select_related("billing_account").in_bulk([c.line_id for c, _, _ in wanted if c.line_id])
+    alerts = []
     for counter, kind, threshold in wanted:
         if (kind, counter.group) in existing:
             continue
         line = lines.get(counter.line_id)
         customer_id = counter.pool_customer_id or (line.billing_account.customer_id if line else None)
-        alert = UsageAlert.objects.create(
-            customer_id=customer_id, line=line, month=month, kind=kind, group=counter.group,
-            message=_message(kind, threshold, counter, line, cap), created_at=now)
-        created.append(alert.pk)
-    return created
+        alerts.append(UsageAlert(customer_id=customer_id, line=line, month=month, kind=kind, group=counter.group,
+                                 message=_message(kind, threshold, counter, line, cap), created_at=now))
+    return [alert.pk for alert in UsageAlert.objects.bulk_create(alerts)]
 
 
 BUCKET_WORDS = {"voice": "appels", "sms": "SMS", "mms": "MMS", "data": "internet mobile",

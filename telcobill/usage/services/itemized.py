@@ -13,6 +13,7 @@ from decimal import Decimal
 from telcobill.money import MICRO, to_cents
 
 from ..charges import Describer
+from ..rating.catalogue import load_tariff
 from ..rating.inputs import PARIS, UNIT_SIZES
 from .rating import rate_month
 
@@ -48,9 +49,6 @@ def itemized(line, month: date, *, language: str | None = None) -> list[Communic
     describer = Describer()
     tariff_rates = {}
     rated = rate_month(month, [line.pk]).to_pylist()
-    peers = _peers(month, line.pk)
-    from ..rating.catalogue import load_tariff
-
     tariff = load_tariff()
     result = []
     for row in sorted((r for r in rated if r["line_id"] == line.pk),
@@ -61,7 +59,7 @@ def itemized(line, month: date, *, language: str | None = None) -> list[Communic
         if key not in tariff_rates:
             tariff_rates[key] = tariff.vat_rate(row["vat_rule"], at.date())
         incl = excl * (100 + tariff_rates[key]) / 100
-        peer, direction = peers.get((row["source"], row["record_id"]), ("", "out"))
+        peer, direction = row["peer"], row["direction"]
         number = peer if account.itemized_full_numbers or not peer else mask(peer)
         kind = (words["content"] if row["bucket"] == "content"
                 else f"{words.get(row['bucket'], row['bucket'])} {words[direction]}")
@@ -87,13 +85,6 @@ def as_csv(communications: list[Communication], *, language: str = "fr") -> str:
         writer.writerow([c.at.strftime("%d/%m/%Y" if language == "fr" else "%Y-%m-%d"), c.at.strftime("%H:%M:%S"),
                          c.kind, c.number, c.where, c.quantity, c.description, *amounts])
     return out.getvalue()
-
-
-def _peers(month: date, line_id: int) -> dict[tuple[str, str], tuple[str, str]]:
-    from .. import store
-
-    table = store.read_month(month, [line_id]).select(["source", "record_id", "peer", "direction"])
-    return {(r["source"], r["record_id"]): (r["peer"] or "", r["direction"] or "out") for r in table.to_pylist()}
 
 
 def _quantity(bucket: str, rounded: int, language: str) -> str:

@@ -160,6 +160,9 @@ class Command(BaseCommand):
                 handle.write(text)
 
     def _rate(self, console: Console, month: date, msisdn: str | None) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         from telcobill.customers.models import Line
         from telcobill.usage.charges import quantity_of
         from telcobill.usage.services.rating import rate_month
@@ -170,15 +173,13 @@ class Command(BaseCommand):
             if not line_ids:
                 raise Invalid(f"no line with msisdn {msisdn}")
         rated = rate_month(month, line_ids)
-        sums: dict[tuple, list] = {}
-        msisdns = dict(Line.objects.values_list("pk", "msisdn"))
-        for row in rated.select(["line_id", "charge", "chargeable", "amount_micros"]).to_pylist():
-            if line_ids and row["line_id"] not in line_ids:
-                continue
-            entry = sums.setdefault((msisdns.get(row["line_id"], "?"), row["charge"]), [0, 0, 0])
-            entry[0] += 1
-            entry[1] += row["chargeable"]
-            entry[2] += row["amount_micros"]
+        if line_ids:  # the lines sharing a pool were rated with it: show the line asked for
+            rated = rated.filter(pc.is_in(rated["line_id"], pa.array(line_ids, pa.int64())))
+        summed = rated.group_by(["line_id", "charge"]).aggregate(
+            [("line_id", "count"), ("chargeable", "sum"), ("amount_micros", "sum")])
+        msisdns = dict(Line.objects.filter(pk__in=summed["line_id"].to_pylist()).values_list("pk", "msisdn"))
+        sums = {(msisdns[r["line_id"]], r["charge"]): (r["line_id_count"], r["chargeable_sum"], r["amount_micros_sum"])
+                for r in summed.to_pylist()}
         table = Table("line", "charge", "records", "chargeable", "amount excl. VAT")
         for (line, charge), (count, chargeable, micros) in sorted(sums.items()):
             quantity, unit = quantity_of(charge, count, chargeable)
