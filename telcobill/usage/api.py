@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
@@ -71,11 +70,6 @@ def post_batch(request):
     rejections = [
         {"record": r.line_number, "record_id": r.record_id, "reason": _as_record(r.reason, r.line_number)}
         for r in RejectedRecord.objects.filter(batch_id__in=result.batch_ids).order_by("line_number")]
-    if result.accepted and settings.USAGE["compact_below"]:
-        from .tasks import compact_usage_task
-
-        for month in sorted(result.months):
-            compact_usage_task.enqueue(month.isoformat())
     return 200, {"batch": result.batch_ids[-1], "accepted": result.accepted, "duplicates": result.duplicates,
                  "rejected": result.rejected, "rejections": rejections}
 

@@ -28,10 +28,11 @@ from telcobill.errors import Invalid, NotFound
 
 from .. import store
 from ..csvfile import read_rows
-from ..models import BatchStatus, IngestBatch, RecordKey, RejectedRecord, UsageFile, UsageSource
+from ..models import BatchStatus, IngestBatch, RecordKey, RejectedRecord, RejectStatus, UsageFile, UsageSource
 from ..rating.catalogue import load_tariff
 from ..rating.inputs import PARIS, Tariff
 from ..records import ParsedRecord, validate
+from .retention import retention_start
 
 RAW_LIMIT = 2000
 KEY_QUERY_CHUNK = 5000
@@ -74,10 +75,7 @@ class Checker:
         for line_id, msisdn, activated, terminated in Line.objects.exclude(activated_on=None).values_list(
                 "pk", "msisdn", "activated_on", "terminated_on"):
             self.lines[msisdn].append((activated, terminated or date.max, line_id))
-        local_now = now.astimezone(PARIS)
-        months = settings.USAGE["retention_months"]
-        year, month = divmod(local_now.year * 12 + local_now.month - 1 - months, 12)
-        self.oldest = date(year, month + 1, 1)
+        self.oldest = retention_start(now)
         self.latest = (now + timedelta(days=1)).astimezone(PARIS).date()
         self.prefix_lengths = sorted({len(p) for p in tariff.destination_prefixes}, reverse=True)
 
@@ -140,24 +138,14 @@ def ingest_file(source: UsageSource, path: str, *, progress: Callable[[int], Non
     the refusal recorded for the back office, and nothing ingested."""
     from pathlib import Path
 
+    name = Path(path).name
     try:
-        rows = read_rows(path)
-        first = next(rows, None)
+        # The reader checks the whole file before its first row; a truncated archive found
+        # further on is refused too, and what was committed before stays.
+        return ingest_rows(source, read_rows(path), origin=name, channel="file", progress=progress, now=now)
     except Invalid as exc:
-        IngestBatch.objects.create(source=source, channel="file", origin=Path(path).name[:300],
-                                   status=BatchStatus.REFUSED, message=exc.message)
-        raise
-
-    def all_rows():
-        if first is not None:
-            yield first
-            yield from rows
-
-    try:
-        return ingest_rows(source, all_rows(), origin=Path(path).name, channel="file", progress=progress, now=now)
-    except Invalid as exc:  # unreadable further on (a truncated archive): what was committed stays
-        IngestBatch.objects.create(source=source, channel="file", origin=Path(path).name[:300],
-                                   status=BatchStatus.REFUSED, message=exc.message)
+        IngestBatch.objects.create(source=source, channel="file", origin=name[:300], status=BatchStatus.REFUSED,
+                                   message=exc.message)
         raise
 
 
@@ -250,6 +238,12 @@ def _ingest_chunk_unchecked(source, rows, checker: Checker, origin, channel, now
             months = sorted(m.isoformat() for m in result.months)
             lines = sorted(result.line_ids)
             transaction.on_commit(lambda: refresh_counters_task.enqueue(months, lines), robust=True)
+            if channel == "api" and settings.USAGE["compact_below"]:
+                # API batches leave small files: the months they touched are compacted.
+                from ..tasks import compact_usage_task
+
+                for month in months:
+                    transaction.on_commit(lambda m=month: compact_usage_task.enqueue(m), robust=True)
     result.batch_ids.append(batch.pk)
     return result
 
@@ -312,15 +306,13 @@ def _resolve_reprocessed(reprocessed: dict[int, RejectedRecord], rows, rejects, 
     """Re-processed rejects (keyed by their line number in their original batch) leave the queue,
     accepted or found duplicate, unless rejected again: then they stay, with the new reason."""
     again = {row.line_number: reason for row, reason, _, _ in rejects}
-    for row in rows:
-        reject = reprocessed.get(row.line_number)
-        if reject is None:
-            continue
-        if row.line_number in again:
-            RejectedRecord.objects.filter(pk=reject.pk).update(reason=again[row.line_number][:300])
-        else:
-            RejectedRecord.objects.filter(pk=reject.pk).update(status="reprocessed", resolved_batch=batch)
-
+    still = [reprocessed[n] for n in again if n in reprocessed]
+    for reject in still:
+        reject.reason = again[reject.line_number][:300]
+    RejectedRecord.objects.bulk_update(still, ["reason"])
+    RejectedRecord.objects.filter(pk__in=[reprocessed[row.line_number].pk for row in rows
+                                          if row.line_number in reprocessed and row.line_number not in again]
+                                  ).update(status=RejectStatus.REPROCESSED, resolved_batch=batch)
 
 
 FileDone = Callable[[str, "IngestResult | None", str], None]
