@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 from django.conf import settings
-
-from .rating.inputs import Record
 
 SCHEMA = pa.schema([
     ("source", pa.string()),
@@ -37,8 +34,6 @@ SCHEMA = pa.schema([
     ("network", pa.string()),
     ("batch_id", pa.int64()),
 ])
-RECORD_FIELDS = ("source", "record_id", "line_id", "type", "started_at", "direction", "peer", "peer_kind",
-                 "quantity", "amount", "country", "network")
 
 
 def filesystem() -> tuple[fsspec.AbstractFileSystem, str]:
@@ -93,13 +88,6 @@ def read_month(month: date, line_ids=None) -> pa.Table:
 
     dataset = ds.dataset([p.split("://", 1)[-1] for p in paths], schema=SCHEMA, format="parquet", filesystem=fs)
     return dataset.to_table(filter=dataset_filter)
-
-
-def to_records(table: pa.Table) -> list[Record]:
-    """Arrow rows as rating Records (tests, the reference rater, small months)."""
-    rows = table.select(list(RECORD_FIELDS)).to_pylist()
-    return [Record(**{**row, "amount": Decimal(row["amount"]) if row["amount"] is not None else None})
-            for row in rows]
 
 
 def sweep(*, older_than: timedelta = timedelta(hours=1)) -> list[str]:

@@ -15,9 +15,8 @@ def load_tariff() -> Tariff:
     from telcobill.catalogue.models import Product, RoundingRule, ThirdPartyNumber, VatRate, Zone
     from telcobill.catalogue.models import UsagePrice as PriceRow
 
-    destination, countries, networks, like_home, names = {}, {}, {}, set(), {}
+    destination, countries, networks, like_home = {}, {}, {}, set()
     for zone in Zone.objects.all():
-        names[zone.code] = zone.name
         if zone.kind == "destination":
             destination.update({p: zone.code for p in zone.prefixes})
         else:
@@ -42,7 +41,7 @@ def load_tariff() -> Tariff:
         destination_prefixes=destination, home_destination=home, roaming_countries=countries,
         roaming_networks=networks, like_home=frozenset(like_home),
         prices={k: tuple(v) for k, v in prices.items()}, specials=specials,
-        vat_rates={k: tuple(v) for k, v in rates.items()}, rounding=rounding, zone_names=names)
+        vat_rates={k: tuple(v) for k, v in rates.items()}, rounding=rounding)
 
 
 def load_allowance_rows() -> dict[str, tuple[AllowanceRow, ...]]:

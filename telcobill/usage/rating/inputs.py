@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -73,7 +73,6 @@ class Tariff:
     specials: dict[str, SpecialNumber]  # prefix -> special number
     vat_rates: dict[str, tuple[tuple[date, Decimal], ...]]  # VAT rule -> (valid_from, percent) ascending
     rounding: dict[str, dict[str, tuple[int, int]]]  # plan code -> bucket -> (minimum, increment)
-    zone_names: dict[str, str] = field(default_factory=dict)
     standard_vat_rule: str = "standard"
 
     def price(self, zone: str, bucket: str, direction: str, day: date) -> UsagePrice | None:
@@ -129,6 +128,12 @@ class RatedRecord:
     vat_rule: str
     section: str  # communications | third_party
     charge: str
+
+
+def months_back(month_first: date, count: int) -> date:
+    """The first day of the month `count` months before (after, when negative)."""
+    index = month_first.year * 12 + month_first.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_bounds(month_first: date) -> tuple[date, date]:

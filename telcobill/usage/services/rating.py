@@ -13,14 +13,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from telcobill.money import MICRO
+
 from .. import store
 from ..models import IngestBatch, UsageFile, UsageRating, UsageTotal
 from ..rating import engine
 from ..rating.allowances import allowance_groups
 from ..rating.catalogue import allowance_policy, load_allowance_rows, load_subscriptions, load_tariff
-from ..rating.inputs import month_bounds
-
-MICRO = Decimal("0.000001")
+from ..rating.inputs import month_bounds, months_back
 
 
 def connect():
@@ -58,8 +58,7 @@ def rate_month_with_groups(month: date, line_ids=None, *, con=None):
     if records.num_rows == 0:
         rated = pa.table({name: [] for name in engine.OUTPUT})
     else:
-        con = con or connect()
-        rated = engine.rate_expr(con, engine.load_records(con, records), tariff, plans, groups, month).to_pyarrow()
+        rated = engine.rate_table(records, tariff, plans, groups, month, con=con or connect())
     return rated, groups, scope or [], tariff.like_home
 
 
@@ -79,7 +78,7 @@ def rate_for_billing(usage_month: date, *, now=None) -> list[date]:
     """Rate the usage month, and every earlier month within the retention that received records
     since it was last rated (late usage), and keep their totals. Returns the months rated."""
     now = now or timezone.now()
-    oldest = _months_back(usage_month, settings.USAGE["retention_months"] - 1)
+    oldest = months_back(usage_month, settings.USAGE["retention_months"] - 1)
     last_batch = IngestBatch.objects.filter(status="committed").aggregate(m=Max("pk"))["m"] or 0
     ratings = {r.month: r for r in UsageRating.objects.filter(month__gte=oldest, month__lte=usage_month)}
     months = [usage_month]
@@ -89,9 +88,11 @@ def rate_for_billing(usage_month: date, *, now=None) -> list[date]:
         rating = ratings.get(month)
         if month not in months and (rating is None or (batch_id or 0) > rating.last_batch_id):
             months.append(month)
+    live = set(UsageFile.objects.filter(month__gte=oldest, month__lte=usage_month, live=True)
+               .values_list("month", flat=True))
     con = None
     for month in sorted(months):
-        if month not in ratings and not UsageFile.objects.filter(month=month, live=True).exists():
+        if month not in ratings and month not in live:
             continue  # nothing ever ingested for it
         con = con or connect()
         summed, count = totals_of(con, month)
@@ -113,9 +114,4 @@ def rate_for_billing(usage_month: date, *, now=None) -> list[date]:
 def usage_month_of(cycle: str) -> date:
     """The month whose usage a cycle bills in arrears: October for cycle 2026-11."""
     year, month = (int(part) for part in cycle.split("-"))
-    return _months_back(date(year, month, 1), 1)
-
-
-def _months_back(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
+    return months_back(date(year, month, 1), 1)

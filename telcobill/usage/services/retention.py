@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .. import store
 from ..models import LineCounter, RecordKey, RejectedRecord, UsageFile, UsageRating, UsageTotal
-from ..rating.inputs import PARIS
+from ..rating.inputs import PARIS, months_back
 
 
 @dataclass
@@ -27,9 +27,8 @@ class PurgeReport:
 
 def retention_start(now=None) -> date:
     """The first day of the oldest month still kept."""
-    local = (now or timezone.now()).astimezone(PARIS)
-    index = local.year * 12 + local.month - 1 - settings.USAGE["retention_months"]
-    return date(index // 12, index % 12 + 1, 1)
+    local = (now or timezone.now()).astimezone(PARIS).date()
+    return months_back(local.replace(day=1), settings.USAGE["retention_months"])
 
 
 def purge(*, now=None) -> PurgeReport:
