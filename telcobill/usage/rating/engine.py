@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 
+from ..records import TYPES
 from .inputs import HOME, UNIT_SIZES, AllowanceGroup, PlanPeriod, Tariff, month_bounds
 
 D38 = dt.Decimal(38, 0)
@@ -44,6 +45,7 @@ def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", spark_mem
         con.raw_sql(f"SET temp_directory = '{temp_directory}'")
     con.raw_sql("SET preserve_insertion_order = false")
     con.raw_sql("CREATE OR REPLACE MACRO tb_idiv(a, b) AS CAST(CAST(a AS HUGEINT) // CAST(b AS HUGEINT) AS BIGINT)")
+    con.raw_sql("CREATE OR REPLACE MACRO tb_idiv64(a, b) AS CAST(a AS BIGINT) // CAST(b AS BIGINT)")
     return con
 
 
@@ -55,6 +57,26 @@ def _idiv_for(con):
         """Exact integer division of non-negative integers."""
 
     return idiv
+
+
+def _idiv64_for(con):
+    name = "div" if con.name == "pyspark" else "tb_idiv64"
+
+    @ibis.udf.scalar.builtin(name=name)
+    def idiv64(a: dt.int64, b: dt.int64) -> dt.int64:
+        """Exact integer division of non-negative 64-bit integers (no 128-bit arithmetic)."""
+
+    return idiv64
+
+
+def _materialize(con, table):
+    """`table` computed once and kept (a temporary table on DuckDB, a cached DataFrame on
+    Spark), dropped when no expression refers to it any more."""
+    if con.name == "pyspark":
+        # Ibis's PySpark cache compiles the query without registering the in-memory tables it
+        # reads (ibis 12.0); every other execution path registers them first.
+        con._run_pre_execute_hooks(table)
+    return table.cache()
 
 
 def _half_up(idiv, numerator, denominator):
@@ -102,13 +124,29 @@ def static_tables(tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[
                 specials[key].append(value)
     standard = {"std_day": days, "std_vat_den": [10000 + _vat_bp(tariff, tariff.standard_vat_rule, d) for d in days]}
     roaming = [(c, z) for c, z in tariff.roaming_countries.items()]
-    plan_rows = [(p.line_id, p.plan, p.starts_on, p.ends_on or FAR) for p in plans]
-    rounding = [(plan, bucket, minimum, increment) for plan, rules in tariff.rounding.items()
-                for bucket, (minimum, increment) in rules.items()]
-    # Per line, each group it may consume from and each zone the group covers (empty list: the
-    # home destination stands for it) with the group's number of zones.
-    line_zones = [(line_id, g.key, g.bucket, zone, len(g.zones)) for g in groups for line_id in g.line_ids
-                  for zone in (g.zones or (tariff.home_destination,))]
+    # Plans differ by far more than their rounding rules: a plan stands for its set of rules (its
+    # profile; 0 is no rule), so that prices are worked out per profile, not per plan.
+    profiles: dict[tuple, int] = {(): 0}
+    profile_of = {plan: profiles.setdefault(tuple(sorted(rules.items())), len(profiles))
+                  for plan, rules in sorted(tariff.rounding.items())}
+    plan_rows = [(p.line_id, profile_of.get(p.plan, 0), p.starts_on, p.ends_on or FAR) for p in plans]
+    rounding = [(number, bucket, minimum, increment) for rules, number in profiles.items()
+                for bucket, (minimum, increment) in rules]
+    # Groups numbered by (number of zones, key): per (line, bucket, zone), the group a record
+    # consumes from when its eligibility or roaming zone is that zone is the smallest number (an
+    # empty zone list: the home destination stands for it).
+    ordered = sorted(groups, key=lambda g: (len(g.zones), g.key))
+    best: dict[tuple[int, str, str], int] = {}
+    for number, g in enumerate(ordered):
+        for zone in (g.zones or (tariff.home_destination,)):
+            for line_id in g.line_ids:
+                best.setdefault((line_id, g.bucket, zone), number)
+    # Data records look up their data_eu group (the EU fair-use limit) on the same row.
+    choices = {key: (number, best.get((key[0], "data_eu", key[2])) if key[1] == "data" else None)
+               for key, number in best.items() if key[1] != "data_eu"}
+    for (line_id, bucket, zone), number in best.items():
+        if bucket == "data_eu":
+            choices.setdefault((line_id, "data", zone), (None, number))
     return {
         "prices": pa.table(prices, schema=pa.schema([
             ("zone", pa.string()), ("bucket", pa.string()), ("direction", pa.string()), ("day", pa.date32()),
@@ -126,24 +164,28 @@ def static_tables(tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[
                               "network_zone": list(tariff.roaming_networks.values())},
                              schema=pa.schema([("network", pa.string()), ("network_zone", pa.string())])),
         "like_home": pa.table({"like_zone": sorted(tariff.like_home)}, schema=pa.schema([("like_zone", pa.string())])),
-        "plans": pa.table({"p_line": [r[0] for r in plan_rows], "plan": [r[1] for r in plan_rows],
+        "plans": pa.table({"p_line": [r[0] for r in plan_rows], "profile": [r[1] for r in plan_rows],
                            "p_from": [r[2] for r in plan_rows], "p_to": [r[3] for r in plan_rows]},
-                          schema=pa.schema([("p_line", pa.int64()), ("plan", pa.string()), ("p_from", pa.date32()),
+                          schema=pa.schema([("p_line", pa.int64()), ("profile", pa.int64()), ("p_from", pa.date32()),
                                             ("p_to", pa.date32())])),
-        "rounding": pa.table({"r_plan": [r[0] for r in rounding], "r_bucket": [r[1] for r in rounding],
+        "profiles": pa.table({"profile": list(profiles.values())}, schema=pa.schema([("profile", pa.int64())])),
+        "kinds": pa.table({"type": [k for k in TYPES for _ in ("out", "in")],
+                           "direction": [d for _ in TYPES for d in ("out", "in")]},
+                          schema=pa.schema([("type", pa.string()), ("direction", pa.string())])),
+        "rounding": pa.table({"r_profile": [r[0] for r in rounding], "r_bucket": [r[1] for r in rounding],
                               "minimum": [r[2] for r in rounding], "increment": [r[3] for r in rounding]},
-                             schema=pa.schema([("r_plan", pa.string()), ("r_bucket", pa.string()),
+                             schema=pa.schema([("r_profile", pa.int64()), ("r_bucket", pa.string()),
                                                ("minimum", pa.int64()), ("increment", pa.int64())])),
-        "groups": pa.table({"g_key": [g.key for g in groups], "g_bucket": [g.bucket for g in groups],
-                            "g_quantity": [g.quantity for g in groups]},
-                           schema=pa.schema([("g_key", pa.string()), ("g_bucket", pa.string()),
+        "groups": pa.table({"g_id": list(range(len(ordered))), "g_key": [g.key for g in ordered],
+                            "g_quantity": [g.quantity for g in ordered]},
+                           schema=pa.schema([("g_id", pa.int64()), ("g_key", pa.string()),
                                              ("g_quantity", pa.int64())])),
-        "line_zones": pa.table({"lz_line": [x[0] for x in line_zones], "lz_key": [x[1] for x in line_zones],
-                                "lz_bucket": [x[2] for x in line_zones], "lz_zone": [x[3] for x in line_zones],
-                                "lz_count": [x[4] for x in line_zones]},
-                               schema=pa.schema([("lz_line", pa.int64()), ("lz_key", pa.string()),
-                                                 ("lz_bucket", pa.string()), ("lz_zone", pa.string()),
-                                                 ("lz_count", pa.int64())])),
+        "best_groups": pa.table({"b_line": [k[0] for k in choices], "b_bucket": [k[1] for k in choices],
+                                 "b_zone": [k[2] for k in choices], "b_choice": [c[0] for c in choices.values()],
+                                 "b_eu": [c[1] for c in choices.values()]},
+                                schema=pa.schema([("b_line", pa.int64()), ("b_bucket", pa.string()),
+                                                  ("b_zone", pa.string()), ("b_choice", pa.int64()),
+                                                  ("b_eu", pa.int64())])),
     }
 
 
@@ -163,48 +205,169 @@ def _longest_prefix(table, column, lookup, key, value, lengths, out):
     return table.mutate(**{out: found}).drop(*names)
 
 
-def _choose_groups(rows, line_zones, bucket: str | None, out: str):
-    """Per distinct (line, bucket, eligibility zone, roaming zone) — the group choice depends on
-    nothing else — the group of the line and bucket covering it with the fewest zones, then the
-    smallest key: matched on the eligibility zone or on the roaming zone. `bucket` None: the
-    record's own bucket."""
-    combos = rows.select("line_id", "elig", "rz", c_bucket=rows.bucket if bucket is None else ibis.literal(bucket)
-                         ).distinct()
-    on = (combos.line_id == line_zones.lz_line) & (combos.c_bucket == line_zones.lz_bucket)
-    by_elig = combos.join(line_zones, on & (combos.elig == line_zones.lz_zone)).select(
-        "line_id", "c_bucket", "elig", "rz", "lz_key", "lz_count")
-    by_zone = combos.join(line_zones, on & (combos.rz == line_zones.lz_zone)).select(
-        "line_id", "c_bucket", "elig", "rz", "lz_key", "lz_count")
-    candidates = by_elig.union(by_zone)
-    chosen = candidates.group_by(["line_id", "c_bucket", "elig", "rz"]).aggregate(
-        choice=(candidates.lz_count.cast(dt.string).lpad(4, "0") + candidates.lz_key).min())
-    # The key follows the 4-digit zone count.
-    return chosen.select(c_line="line_id", c_bucket="c_bucket", c_elig="elig", c_rz="rz",
-                         **{out: chosen.choice.substr(4)})
+def _choose_groups(r, best):
+    """The numbers of the group a record consumes from (`group_id`) and, for like-home data, of
+    its EU fair-use group (`eu_id`): the better of the choices for its eligibility zone and for
+    its roaming zone (`best_groups`)."""
+    for zone in ("elig", "rz"):
+        b = best.select(**{f"l_{zone}": best.b_line, f"b_{zone}": best.b_bucket, f"z_{zone}": best.b_zone,
+                           f"g_{zone}": best.b_choice, f"e_{zone}": best.b_eu})
+        r = r.left_join(b, (r.line_id == b[f"l_{zone}"]) & (r.bucket == b[f"b_{zone}"])
+                        & (r[zone] == b[f"z_{zone}"])).drop(f"l_{zone}", f"b_{zone}", f"z_{zone}")
+    # LEAST skips nulls on both backends.
+    return r.mutate(group_id=ibis.ifelse(r.elig.notnull(), ibis.least(r.g_elig, r.g_rz), ibis.null(dt.int64)),
+                    eu_id=ibis.ifelse(r.like_data, ibis.least(r.e_elig, r.e_rz), ibis.null(dt.int64))).drop(
+        "g_elig", "g_rz", "e_elig", "e_rz")
 
 
-def _consumed(r, key: str, out: str):
-    """What the records before each one (in record order) used of its group: a running sum over
-    only the records that have one."""
-    rows = r.filter(r[key].notnull()).select("seq", key, "rounded")
-    window = ibis.cumulative_window(group_by=rows[key], order_by=rows.seq)
-    return rows.select(u_seq=rows.seq, **{out: rows.rounded.sum().over(window) - rows.rounded})
+def _with_consumption(r, groups):
+    """`used_before` and `eu_before`: what the records before each one (in record order) used of
+    its group and of its EU fair-use group — running sums per group.
+
+    A running sum changes a record's price only in a group its records overrun (used in all
+    more than its quantity): below, every record is wholly included whatever came before. Few
+    groups overrun (a heavy user's data, not everybody's calls), so only their records are sorted
+    for the windows, and the others get 0. A record in one overrun group but not in the other
+    gets a partial sum for the other, which does not change it either."""
+    over = {}
+    for key in ("group_id", "eu_id"):
+        used = r.filter(r[key].notnull()).group_by(key).aggregate(total=r.rounded.sum())
+        used = used.join(groups, used[key] == groups.g_id)
+        over[key] = used.filter(used.total > used.g_quantity).select(**{f"over_{key}": used[key]})
+    r = r.left_join(over["group_id"], r.group_id == over["group_id"].over_group_id)
+    r = r.left_join(over["eu_id"], r.eu_id == over["eu_id"].over_eu_id)
+    r = r.mutate(overrun=r.over_group_id.notnull() | r.over_eu_id.notnull()).drop("over_group_id", "over_eu_id")
+    order = [r.started_at, r.source, r.record_id]
+
+    def used_before(key):
+        spread = ibis.ifelse(r[key].isnull(), r.line_id, 0)
+        window = ibis.cumulative_window(group_by=[r[key], spread], order_by=order)
+        return r.rounded.sum().over(window) - r.rounded
+
+    zero = ibis.literal(0, dt.int64)
+    return ibis.union(
+        r.filter(r.overrun).mutate(used_before=used_before("group_id"), eu_before=used_before("eu_id")),
+        r.filter(~r.overrun).mutate(used_before=zero, eu_before=zero), distinct=False).drop("overrun")
+
+
+# What a record's price depends on, its quantity and its order aside: its class. Classes are few
+# (thousands in a month) and built from the small tables (kinds of record, the classes of the
+# peers and places found, rounding profiles, days): everything computed from them alone is
+# computed once per class, and the records carry only a class number through the allowance sums.
+CLASS_KEYS = ("type", "direction", "peer_special", "peer_dest", "peer_kind", "rz", "profile", "day")
+
+
+def _classes(t, tariff: Tariff, peers, places):
+    """Every class the month's records can fall in, numbered, with its rounding rule, eligibility
+    zone, prices, special number, VAT and invoice words."""
+    home_dest = tariff.home_destination
+    peer_classes = peers.select("peer_special", "peer_dest", "peer_kind").distinct()
+    zones = places.select("rz").distinct()
+    days = t["standard"].select(day="std_day")
+    c = t["kinds"].cross_join(peer_classes).cross_join(zones).cross_join(t["profiles"]).cross_join(days)
+    c = c.mutate(class_id=ibis.row_number().over(order_by=[c[k] for k in CLASS_KEYS]))
+    is_call = c.type.isin(["voice", "sms", "mms"])
+    out = c.direction != "in"
+    like = c.rz.isin(sorted(tariff.like_home)) if tariff.like_home else ibis.literal(False)
+    # Only an outgoing call or SMS reaches a special number; content names its provider.
+    reaches = (c.type == "content") | (is_call & out)
+    special = ibis.ifelse(reaches & (c.peer_special != ""), c.peer_special, ibis.null(dt.string))
+    dest = ibis.cases((is_call & (special.notnull() | (c.peer_kind == "short")), home_dest),
+                      (is_call & (c.peer_dest != ""), c.peer_dest), else_=ibis.null(dt.string))
+    c = c.mutate(bucket=ibis.ifelse(c.type == "content", "content", c.type), like=like,
+                 homelike=(c.rz == HOME) | like, special=special, dest=dest)
+    rd = t["rounding"]
+    c = c.left_join(rd, (c.profile == rd.r_profile) & (c.bucket == rd.r_bucket)).drop("r_profile", "r_bucket")
+    # The group a record may consume from is chosen by this eligibility zone (docs/rating.md) or
+    # by the roaming zone it was made in (a list of roaming zones covers any usage there).
+    elig = ibis.cases(
+        (is_call & out & c.homelike, c.dest),
+        (is_call & out, c.rz),
+        ((c.type == "data") & c.homelike, home_dest),
+        (c.type == "data", c.rz),
+        else_=ibis.null(dt.string))
+    priced_zone = ibis.cases(
+        (c.type == "content", ibis.null(dt.string)),
+        (is_call & out & c.homelike, c.dest),
+        ((c.type == "data") & c.homelike, home_dest),
+        else_=c.rz)
+    incoming = is_call & ~out
+    c = c.mutate(minimum=c.minimum.fill_null(1), increment=c.increment.fill_null(1), elig=elig,
+                 pz=priced_zone, pdir=ibis.ifelse(incoming, "in", "out"), is_call=is_call, is_out=out,
+                 incoming=incoming, like_data=(c.type == "data") & c.like)
+    # Prices of the day: incoming calls at home or like home are free.
+    pr = t["prices"].select(m_zone="zone", m_bucket="bucket", m_dir="direction", m_day="day", m_num="num",
+                            m_den="den", m_vat="vat_rule")
+    c = c.left_join(pr, (c.pz == pr.m_zone) & (c.type == pr.m_bucket) & (c.pdir == pr.m_dir)
+                    & (c.day == pr.m_day) & ~(c.incoming & c.homelike)).drop("m_zone", "m_bucket", "m_dir", "m_day")
+    eu = t["prices"].filter(lambda x: (x.bucket == "data_eu") & (x.direction == "out")).select(
+        e_zone="zone", e_day="day", e_num="num", e_den="den", e_vat="vat_rule")
+    c = c.left_join(eu, (c.rz == eu.e_zone) & (c.day == eu.e_day) & c.like_data).drop("e_zone", "e_day")
+    sp = t["specials"].select(s_prefix="special", s_day="day", s_kind="kind", s_call="per_call",
+                              s_minute="per_minute", s_den="vat_den", s_vat="vat_rule")
+    c = c.left_join(sp, (c.special == sp.s_prefix) & (c.day == sp.s_day)).drop("s_prefix", "s_day")
+    std = t["standard"]
+    c = c.left_join(std, c.day == std.std_day).drop("std_day")
+    section = ibis.ifelse((c.type == "content") | (c.s_kind == "content"), "third_party", "communications")
+    # Null for content from no known provider: the record's own peer names it.
+    charge = ibis.cases(
+        (c.type == "content", "content:" + c.special),
+        (c.special.notnull(), "special:" + c.special),
+        (c.incoming, c.type + "_in:" + c.rz),
+        (c.is_call, c.type + ":" + ibis.ifelse(c.homelike, c.dest, c.rz)),
+        (c.like_data, "data_eu:" + c.rz),
+        (c.homelike, "data:" + home_dest),
+        else_="data:" + c.rz)
+    c = c.mutate(section=section, charge=charge, content_den=c.s_den.coalesce(c.std_vat_den),
+                 **{f"{x}_vat_id": _named(c[f"{x}_vat"], _vat_ids(tariff), dt.int64) for x in ("s", "m", "e")})
+    # Records are summed per charge number (and VAT number), then named: numbers group faster.
+    return c.mutate(charge_id=ibis.dense_rank().over(order_by=[c.charge, c.section]))
+
+
+def _named(value, mapping: dict, to):
+    """`mapping[value]` (null when absent)."""
+    return value.cases(*mapping.items(), else_=ibis.null(to))
+
+
+def _vat_ids(tariff: Tariff) -> dict[str, int]:
+    """VAT rules numbered, the standard rule first (0)."""
+    return {name: number for number, name in enumerate(
+        [tariff.standard_vat_rule, *sorted(set(tariff.vat_rates) - {tariff.standard_vat_rule})])}
 
 
 def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[AllowanceGroup],
               month_first: date):
     """An Ibis expression of the rated records (columns OUTPUT) of `records` (a table of the store's
     schema, one month)."""
+    r, _ = _rated(con, records, tariff, plans, groups, month_first)
+    names = {number: name for name, number in _vat_ids(tariff).items()}
+    return r.select(
+        "source", "record_id", "line_id", "started_at", "bucket", "rounded", "included", "chargeable",
+        "amount_micros", "section", zone=r.rz, special=r.special.fill_null(""),
+        vat_rule=_named(r.vat_id, names, dt.string),
+        charge=r.charge.coalesce("content:" + r.peer), group=r.g_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
+        direction=r.direction, peer=r.peer,
+    ).select(*OUTPUT)
+
+
+def _rated(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[AllowanceGroup],
+           month_first: date):
+    """The rated records with their class's columns, and the classes: `vat_id` numbers the VAT
+    rule (`_vat_ids`), `charge` is null for content from no known provider (the record's peer
+    names it).
+
+    Four small tables are computed (materialized) on the way: the places and the peers found in
+    the records, the classes, and the records with their class, rounded quantity and groups —
+    read again for the allowance sums."""
     idiv = _idiv_for(con)
-    home_dest = tariff.home_destination
     t = {name: ibis.memtable(table)
          for name, table in static_tables(tariff, plans, groups, month_first).items()}
 
     r = records.select("source", "record_id", "line_id", "type", "direction", "started_at", "day", "peer",
                        "peer_kind", "quantity", "amount", "country", "network")
-    r = r.mutate(bucket=ibis.ifelse(r.type == "content", "content", r.type),
-                 network=r.network.fill_null(""), country=r.country.fill_null("FR"),
-                 peer=r.peer.fill_null(""), peer_kind=r.peer_kind.fill_null("number"))
+    r = r.mutate(network=r.network.fill_null(""), country=r.country.fill_null("FR"),
+                 peer=r.peer.fill_null(""), peer_kind=r.peer_kind.fill_null("number"),
+                 direction=r.direction.fill_null("out"))
 
     # Classification is computed once per distinct key (a few thousand peers and places, not
     # millions of records), then joined back on equality.
@@ -213,13 +376,8 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     places = _longest_prefix(places, "network", t["networks"], "network", "network_zone",
                              {len(n) for n in tariff.roaming_networks}, "net_zone")
     places = places.left_join(t["countries"], places.country == t["countries"].c_country).drop("c_country")
-    places = places.mutate(rz=places.net_zone.coalesce(
-        ibis.ifelse(places.country == "FR", HOME, places.country_zone)).fill_null(HOME))
-    places = places.left_join(t["like_home"], places.rz == t["like_home"].like_zone)
-    places = places.select(pl_country="country", pl_network="network", rz="rz",
-                           homelike=(places.rz == HOME) | places.like_zone.notnull(), like=places.like_zone.notnull())
-    r = r.join(places, (r.country == places.pl_country) & (r.network == places.pl_network)).drop(
-        "pl_country", "pl_network")
+    places = _materialize(con, places.select(pl_country="country", pl_network="network", rz=places.net_zone.coalesce(
+        ibis.ifelse(places.country == "FR", HOME, places.country_zone)).fill_null(HOME)))
 
     # Per distinct (peer, kind): the special number it reaches as dialled (short codes) or in its
     # national form (0899...), and the destination zone of a number (never of a short code).
@@ -232,102 +390,55 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
                             {len(p) for p in tariff.specials}, "peer_special")
     peers = _longest_prefix(peers, "dest_key", t["destinations"], "prefix", "dest_zone",
                             {len(p) for p in tariff.destination_prefixes}, "peer_dest")
-    peers = peers.select(pe_peer="peer", pe_kind="peer_kind", peer_special="peer_special", peer_dest="peer_dest")
-    r = r.join(peers, (r.peer == peers.pe_peer) & (r.peer_kind == peers.pe_kind)).drop("pe_peer", "pe_kind")
-    is_call = r.type.isin(["voice", "sms", "mms"])
-    out = r.direction != "in"
-    # Only an outgoing call or SMS reaches a special number; content names its provider.
-    reaches = (r.type == "content") | (is_call & out)
-    special = ibis.ifelse(reaches, r.peer_special, ibis.null(dt.string))
-    dest = ibis.cases((is_call & (special.notnull() | (r.peer_kind == "short")), home_dest),
-                      (is_call, r.peer_dest), else_=ibis.null(dt.string))
-    r = r.mutate(special=special, dest=dest).drop("peer_special", "peer_dest")
+    # Class keys are never null: they are joined on equality.
+    peers = _materialize(con, peers.select(pe_peer="peer", peer_kind="peer_kind",
+                                           peer_special=peers.peer_special.fill_null(""),
+                                           peer_dest=peers.peer_dest.fill_null("")))
+    classes = _materialize(con, _classes(t, tariff, peers, places))
 
-    # Plan on the day -> rounding.
-    p = t["plans"]
+    r = r.join(places, (r.country == places.pl_country) & (r.network == places.pl_network)).drop(
+        "pl_country", "pl_network", "country", "network")
+    r = r.join(peers, (r.peer == peers.pe_peer) & (r.peer_kind == peers.peer_kind)).drop("pe_peer")
+    p = t["plans"]  # the rounding profile of the line's plan on the day
     r = r.left_join(p, (r.line_id == p.p_line) & (p.p_from <= r.day) & (r.day < p.p_to)).drop(
         "p_line", "p_from", "p_to")
-    rd = t["rounding"]
-    r = r.left_join(rd, (r.plan == rd.r_plan) & (r.bucket == rd.r_bucket)).drop("r_plan", "r_bucket")
-    minimum = r.minimum.fill_null(1)
-    increment = r.increment.fill_null(1)
+    r = r.mutate(profile=r.profile.fill_null(0))
+    pre = classes.select(*[classes[k].name("k_" + k) for k in CLASS_KEYS], "class_id", c_bucket="bucket",
+                         c_elig="elig", c_like_data="like_data", c_minimum="minimum", c_increment="increment")
+    r = r.join(pre, [r[k] == pre["k_" + k] for k in CLASS_KEYS])
     q = r.quantity.fill_null(0)
-    steps = idiv((q + increment - 1).cast(D38), increment.cast(D38))
+    steps = _idiv64_for(con)(q + r.c_increment - 1, r.c_increment)
     rounded = ibis.cases((r.type.isin(["sms", "mms"]), 1), (r.type == "content", 0), (q == 0, 0),
-                         else_=ibis.greatest(minimum, steps * increment))
-    r = r.mutate(rounded=rounded.cast(dt.int64)).drop("plan", "minimum", "increment")
-
-    # Which group a record may consume from: the eligibility zone of docs/rating.md, or the
-    # roaming zone the record was made in (a list of roaming zones covers any usage there).
-    elig = ibis.cases(
-        (is_call & out & r.homelike, r.dest),
-        (is_call & out, r.rz),
-        ((r.type == "data") & r.homelike, home_dest),
-        (r.type == "data", r.rz),
-        else_=ibis.null(dt.string))
-    # One sort in record order; the allowance windows then order by this integer.
-    r = r.mutate(elig=elig, seq=ibis.row_number().over(order_by=[r.started_at, r.source, r.record_id]))
-    # One flat table built in Python: left as a join of three, DuckDB's join ordering once joined
-    # the records to it on the bucket alone — billions of rows.
-    g, line_zones = t["groups"], t["line_zones"]
-    like_data = (r.type == "data") & r.like
-    base = r.filter(r.elig.notnull()).select("line_id", "bucket", "elig", "rz")
-    chosen = _choose_groups(base, line_zones, None, "group_key")
-    r = r.left_join(chosen, (r.line_id == chosen.c_line) & (r.bucket == chosen.c_bucket)
-                    & (r.elig == chosen.c_elig) & (r.rz == chosen.c_rz)).drop("c_line", "c_bucket", "c_elig", "c_rz")
-    r = r.left_join(g, r.group_key == g.g_key).drop("g_key", "g_bucket")
-    used = _consumed(r, "group_key", "used_before")
-    r = r.left_join(used, r.seq == used.u_seq).drop("u_seq")
-    consumes = r.group_key.notnull()
-    included = ibis.cases((~consumes, 0), (r.g_quantity.isnull(), r.rounded),
-                          else_=ibis.least(r.rounded, ibis.greatest(0, r.g_quantity - r.used_before)))
-    r = r.mutate(included=included.cast(dt.int64))
-
+                         else_=ibis.greatest(r.c_minimum, steps * r.c_increment))
+    r = r.select("source", "record_id", "line_id", "started_at", "peer", "amount", "class_id", "rz",
+                 bucket="c_bucket", elig="c_elig", like_data="c_like_data", rounded=rounded.cast(dt.int64))
     # Like-home data also counts against the line's data_eu group (the EU fair-use limit).
-    eu_base = r.filter(like_data).select("line_id", "bucket", "elig", "rz")
-    eu_chosen = _choose_groups(eu_base, line_zones, "data_eu", "eu_key")
-    r = r.left_join(eu_chosen, like_data & (r.line_id == eu_chosen.c_line) & (r.elig == eu_chosen.c_elig)
-                    & (r.rz == eu_chosen.c_rz)).drop("c_line", "c_bucket", "c_elig", "c_rz")
-    eu_q = g.select(eq_key="g_key", eu_quantity="g_quantity")
-    r = r.left_join(eu_q, r.eu_key == eu_q.eq_key).drop("eq_key")
-    eu_used = _consumed(r, "eu_key", "eu_before")
-    r = r.left_join(eu_used, r.seq == eu_used.u_seq).drop("u_seq")
-    eu_included = ibis.cases((r.eu_key.isnull(), r.rounded), (r.eu_quantity.isnull(), r.rounded),
+    r = _choose_groups(r, t["best_groups"])
+    r = r.select("source", "record_id", "line_id", "started_at", "peer", "amount", "class_id", "rounded",
+                 "group_id", "eu_id")
+    g = t["groups"]
+    r = _with_consumption(_materialize(con, r), g)
+    r = r.left_join(g, r.group_id == g.g_id).drop("g_id")
+    eu_q = g.select(eq_id="g_id", eu_key="g_key", eu_quantity="g_quantity")
+    r = r.left_join(eu_q, r.eu_id == eu_q.eq_id).drop("eq_id")
+    post = classes.drop(*[k for k in CLASS_KEYS if k not in ("type", "direction", "rz")]).rename(
+        p_class="class_id")
+    r = r.join(post, r.class_id == post.p_class)
+
+    included = ibis.cases((r.group_id.isnull(), 0), (r.g_quantity.isnull(), r.rounded),
+                          else_=ibis.least(r.rounded, ibis.greatest(0, r.g_quantity - r.used_before)))
+    eu_included = ibis.cases((r.eu_id.isnull(), r.rounded), (r.eu_quantity.isnull(), r.rounded),
                              else_=ibis.least(r.rounded, ibis.greatest(0, r.eu_quantity - r.eu_before)))
-    over_d = ibis.ifelse(out | ~is_call, r.rounded - r.included, 0)
-    over_e = r.rounded - eu_included
-    r = r.mutate(over_d=over_d.cast(dt.int64), over_e=ibis.ifelse(like_data, over_e, 0).cast(dt.int64))
-
-    # Prices of the day.
-    priced_zone = ibis.cases(
-        (r.type == "content", ibis.null(dt.string)),
-        (is_call & out & r.homelike, r.dest),
-        ((r.type == "data") & r.homelike, home_dest),
-        else_=r.rz)
-    direction = ibis.ifelse(is_call & (r.direction == "in"), "in", "out")
-    r = r.mutate(pz=priced_zone, pdir=direction)
-    pr = t["prices"].select(m_zone="zone", m_bucket="bucket", m_dir="direction", m_day="day", m_num="num",
-                            m_den="den", m_vat="vat_rule")
-    in_free = is_call & (r.direction == "in") & r.homelike
-    r = r.left_join(pr, (r.pz == pr.m_zone) & (r.type == pr.m_bucket) & (r.pdir == pr.m_dir)
-                    & (r.day == pr.m_day) & ~in_free).drop("m_zone", "m_bucket", "m_dir", "m_day")
-    eu = t["prices"].filter(lambda x: (x.bucket == "data_eu") & (x.direction == "out")).select(
-        e_zone="zone", e_day="day", e_num="num", e_den="den", e_vat="vat_rule")
-    r = r.left_join(eu, (r.rz == eu.e_zone) & (r.day == eu.e_day) & like_data).drop("e_zone", "e_day")
-    sp = t["specials"].select(s_prefix="special", s_day="day", s_kind="kind", s_call="per_call",
-                              s_minute="per_minute", s_den="vat_den", s_vat="vat_rule")
-    r = r.left_join(sp, (r.special == sp.s_prefix) & (r.day == sp.s_day)).drop("s_prefix", "s_day")
-    std = t["standard"]
-    r = r.left_join(std, r.day == std.std_day).drop("std_day")
-
-    incoming = is_call & (r.direction == "in")
+    over_d = ibis.ifelse(r.is_out | ~r.is_call, r.rounded - included, 0)
+    over_e = ibis.ifelse(r.like_data, r.rounded - eu_included, 0)
+    incoming, like_data = r.incoming, r.like_data
     chargeable = ibis.cases(
         (r.type == "content", 0),
         (incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0)),
-        (like_data, ibis.greatest(r.over_d, r.over_e)),
-        else_=r.over_d)
-    main_units = ibis.ifelse(incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0), r.over_d)
-    eu_units = ibis.ifelse(like_data, ibis.greatest(0, r.over_e - r.over_d), 0)
+        (like_data, ibis.greatest(over_d, over_e)),
+        else_=over_d)
+    main_units = ibis.ifelse(incoming, ibis.ifelse(r.m_num.notnull(), r.rounded, 0), over_d)
+    eu_units = ibis.ifelse(like_data, ibis.greatest(0, over_e - over_d), 0)
     # Products in 38-digit decimals: 40 GB at 9.99 EUR/MB exceeds 64 bits.
     main_part = ibis.ifelse(r.m_num.notnull() & (main_units > 0),
                             _half_up(idiv, main_units.cast(D38) * r.m_num.cast(D38), r.m_den), 0)
@@ -337,33 +448,18 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     surcharge = ibis.ifelse(
         r.s_kind.notnull() & (r.type != "content"),
         _half_up(idiv, (r.s_call.cast(D38) * 60 + r.s_minute.cast(D38) * voice_seconds) * 10000, r.s_den * 60), 0)
-    content_den = r.s_den.coalesce(r.std_vat_den)
     content_micros = (r.amount.cast(dt.Decimal(38, 6)) * 1_000_000).cast(D38)
-    content = ibis.ifelse(r.type == "content", _half_up(idiv, content_micros * 10000, content_den), 0)
+    content = ibis.ifelse(r.type == "content", _half_up(idiv, content_micros * 10000, r.content_den), 0)
     amount = main_part + eu_part + surcharge + content
-    vat_rule = ibis.cases(
-        (r.s_kind.notnull(), r.s_vat),
-        (r.type == "content", tariff.standard_vat_rule),
-        ((main_units > 0) & r.m_num.notnull(), r.m_vat),
-        ((eu_units > 0) & r.e_num.notnull(), r.e_vat),
-        else_=tariff.standard_vat_rule)
-    section = ibis.ifelse((r.type == "content") | (r.s_kind == "content"), "third_party", "communications")
-    charge = ibis.cases(
-        (r.type == "content", "content:" + r.special.coalesce(r.peer)),
-        (r.special.notnull(), "special:" + r.special),
-        (incoming, r.type + "_in:" + r.rz),
-        (is_call, r.type + ":" + ibis.ifelse(r.homelike, r.dest, r.rz)),
-        (like_data, "data_eu:" + r.rz),
-        (r.homelike, "data:" + home_dest),
-        else_="data:" + r.rz)
-    included_out = ibis.ifelse(incoming | (r.type == "content"), 0, r.included)
-    return r.select(
-        "source", "record_id", "line_id", "started_at", "bucket",
-        zone=r.rz, special=r.special.fill_null(""), rounded=r.rounded, included=included_out.cast(dt.int64),
-        chargeable=chargeable.cast(dt.int64), amount_micros=amount.cast(dt.int64), vat_rule=vat_rule,
-        section=section, charge=charge, group=r.group_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
-        direction=r.direction, peer=r.peer,
-    )
+    vat_id = ibis.cases(
+        (r.s_kind.notnull(), r.s_vat_id),
+        (r.type == "content", 0),
+        ((main_units > 0) & r.m_num.notnull(), r.m_vat_id),
+        ((eu_units > 0) & r.e_num.notnull(), r.e_vat_id),
+        else_=0)
+    included_out = ibis.ifelse(incoming | (r.type == "content"), 0, included)
+    return r.mutate(included=included_out.cast(dt.int64), chargeable=chargeable.cast(dt.int64),
+                    amount_micros=amount.cast(dt.int64), vat_id=vat_id.cast(dt.int64)), classes
 
 
 def load_records(con, records: pa.Table):
@@ -409,12 +505,20 @@ def line_parts(groups: Sequence[AllowanceGroup], lines, parts: int) -> dict[int,
 def rate_totals(con, records, tariff: Tariff, plans, groups, month_first: date, *, parts: int = 1) -> pa.Table:
     """The month rated and summed per (line, charge, section, VAT rule), `parts` groups of lines
     at a time so that a big month never needs more than a part in memory (or on disk)."""
-    by = ["line_id", "charge", "section", "vat_rule"]
     if parts <= 1:
-        rated = rate_expr(con, records, tariff, plans, groups, month_first)
-        return rated.group_by(by).aggregate(records=rated.count(), rounded=rated.rounded.sum(),
-                                            chargeable=rated.chargeable.sum(),
-                                            amount_micros=rated.amount_micros.sum()).to_pyarrow()
+        r, classes = _rated(con, records, tariff, plans, groups, month_first)
+        # Summed by numbers (the peer only for content from no known provider), named after.
+        r = r.mutate(content_peer=ibis.ifelse(r.charge.isnull(), r.peer, ""))
+        sums = r.group_by(["line_id", "charge_id", "vat_id", "content_peer"]).aggregate(
+            records=r.count(), rounded=r.rounded.sum(), chargeable=r.chargeable.sum(),
+            amount_micros=r.amount_micros.sum())
+        charges = classes.select(n_charge="charge_id", n_name="charge", n_section="section").distinct()
+        sums = sums.join(charges, sums.charge_id == charges.n_charge)
+        names = {number: name for name, number in _vat_ids(tariff).items()}
+        return sums.select(
+            "line_id", charge=sums.n_name.coalesce("content:" + sums.content_peer), section=sums.n_section,
+            vat_rule=_named(sums.vat_id, names, dt.string), records=sums.records, rounded=sums.rounded,
+            chargeable=sums.chargeable, amount_micros=sums.amount_micros).to_pyarrow()
     lines = records.select("line_id").distinct().to_pyarrow().column("line_id").to_pylist()
     assignment = line_parts(groups, lines, parts)
     mapping = ibis.memtable(pa.table({"part_line": list(assignment), "part": list(assignment.values())}))
