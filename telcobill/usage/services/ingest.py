@@ -19,14 +19,17 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from telcobill.errors import Invalid, NotFound
 
-from .. import store
+from .. import screen, store
 from ..csvfile import read_rows
 from ..models import BatchStatus, IngestBatch, RecordKey, RejectedRecord, RejectStatus, UsageFile, UsageSource
 from ..rating.catalogue import load_tariff
@@ -78,6 +81,26 @@ class Checker:
         self.oldest = retention_start(now)
         self.latest = (now + timedelta(days=1)).astimezone(PARIS).date()
         self.prefix_lengths = sorted({len(p) for p in tariff.destination_prefixes}, reverse=True)
+        self._context: screen.Context | None = None
+
+    def context(self) -> screen.Context:
+        """The same checks, column-wise (usage.screen)."""
+        if self._context is None:
+            periods = [(msisdn, activated, terminated, line_id) for msisdn, spans in self.lines.items()
+                       for activated, terminated, line_id in spans]
+            lines = pa.table({"msisdn": [p[0] for p in periods], "activated": [p[1] for p in periods],
+                              "terminated": [p[2] for p in periods], "line_id": [p[3] for p in periods]},
+                             schema=pa.schema([("msisdn", pa.string()), ("activated", pa.date32()),
+                                               ("terminated", pa.date32()), ("line_id", pa.int64())]))
+            prefixes: dict[int, list[str]] = defaultdict(list)
+            for prefix in self.tariff.destination_prefixes:
+                prefixes[len(prefix)].append(prefix)
+            self._context = screen.Context(
+                lines=lines, oldest=self.oldest, latest=self.latest,
+                countries=pa.array(sorted({"FR", *self.tariff.roaming_countries}), pa.string()),
+                network_zone=self._network_zone,
+                prefixes={size: pa.array(values, pa.string()) for size, values in prefixes.items()})
+        return self._context
 
     def line_of(self, record: ParsedRecord, day: date) -> int | None:
         for activated, terminated, line_id in self.lines.get(record.msisdn, ()):
@@ -186,9 +209,12 @@ def _ingest_chunk(source, rows, checker: Checker, origin, channel, now, reproces
 
 def _ingest_chunk_unchecked(source, rows, checker: Checker, origin, channel, now, reprocessed) -> IngestResult:
     result = IngestResult()
-    good: dict[str, tuple[ParsedRecord, int, date]] = {}
+    # Most records are taken column-wise; the others are validated one by one, for their reason.
+    screened = screen.screen(rows, checker.context())
+    slow: list[tuple[int, ParsedRecord, int, date]] = []
     rejects: list[tuple] = []  # (row, reason, record_id, day)
-    for row in rows:
+    for pos in screened.rest:
+        row = rows[pos]
         parsed = validate(row.fields, row.line_number)
         if isinstance(parsed, str):
             rejects.append((row, parsed, str(row.fields.get("record_id", ""))[:64], None))
@@ -197,28 +223,31 @@ def _ingest_chunk_unchecked(source, rows, checker: Checker, origin, channel, now
         if isinstance(checked, str):
             rejects.append((row, checked, parsed.record_id, parsed.started_at.astimezone(PARIS).date()))
             continue
-        if parsed.record_id in good:
-            result.duplicates += 1  # twice in the same input
-            continue
-        good[parsed.record_id] = (parsed, *checked)
+        slow.append((pos, parsed, *checked))
+    good = _first_of_each(pa.concat_tables([screened.good, _typed(slow)]))
+    result.duplicates += len(screened.good) + len(slow) - len(good)  # twice in the same input
 
     batch = IngestBatch.objects.create(source=source, channel=channel, origin=origin[:300])
     with transaction.atomic():
         UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # same-source ingestions queue
-        known = _known_keys(source.pk, list(good))
-        result.duplicates += len(known)
-        by_month: dict[date, list] = defaultdict(list)
-        for record_id, (parsed, line_id, day) in good.items():
-            if record_id not in known:
-                by_month[day.replace(day=1)].append((parsed, line_id, day))
+        known = _known_keys(source.pk, good["record_id"].to_pylist())
+        if known:
+            result.duplicates += len(known)
+            good = good.filter(pc.invert(pc.is_in(good["record_id"], pa.array(sorted(known), pa.string()))))
         files, keys = [], []
-        for month, items in sorted(by_month.items()):
-            columns = _columns(source.name, items)
-            path, size = store.write_file(columns, month, batch.pk)
-            files.append(UsageFile(path=path, month=month, batch=batch, records=len(items), size=size))
-            keys.extend((source.pk, parsed.record_id, month, batch.pk) for parsed, _, _ in items)
+        months = sorted({day.replace(day=1) for day in pc.unique(good["day"]).to_pylist()})
+        for month in months:
+            following = (month + timedelta(days=32)).replace(day=1)
+            part = good.filter(pc.and_(pc.greater_equal(good["day"], pa.scalar(month)),
+                                       pc.less(good["day"], pa.scalar(following))))
+            table = pa.table({"source": pa.array(repeat(source.name, len(part)), pa.string()),
+                              **{name: part[name] for name in store.SCHEMA.names if name not in ("source", "batch_id")},
+                              "batch_id": pa.array(repeat(batch.pk, len(part)), pa.int64())}).cast(store.SCHEMA)
+            path, size = store.write_table(table, month, f"b{batch.pk:08d}")
+            files.append(UsageFile(path=path, month=month, batch=batch, records=len(part), size=size))
+            keys.extend(zip(repeat(source.pk), part["record_id"].to_pylist(), repeat(month), repeat(batch.pk)))
             result.months.add(month)
-            result.line_ids.update(line_id for _, line_id, _ in items)
+            result.line_ids.update(pc.unique(part["line_id"]).to_pylist())
         _insert_keys(keys)
         UsageFile.objects.bulk_create(files)
         RejectedRecord.objects.bulk_create([
@@ -278,10 +307,21 @@ def _insert_keys(keys: list[tuple]) -> None:
             cursor.executemany(f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s)", keys)
 
 
-def _columns(source_name: str, items: list[tuple[ParsedRecord, int, date]]) -> dict[str, list]:
-    columns: dict[str, list] = {name: [] for name in store.SCHEMA.names if name != "batch_id"}
-    for parsed, line_id, day in items:
-        columns["source"].append(source_name)
+def _first_of_each(good: pa.Table) -> pa.Table:
+    """The records in input order, each record_id once: the first."""
+    good = good.sort_by("pos")
+    if pc.count_distinct(good["record_id"]).as_py() == len(good):
+        return good
+    seen: set[str] = set()
+    first = [not (record_id in seen or seen.add(record_id)) for record_id in good["record_id"].to_pylist()]
+    return good.filter(pa.array(first))
+
+
+def _typed(items: list[tuple[int, ParsedRecord, int, date]]) -> pa.Table:
+    """Records validated one by one, as `screen` types the others."""
+    columns: dict[str, list] = {name: [] for name in screen.GOOD_SCHEMA.names}
+    for pos, parsed, line_id, day in items:
+        columns["pos"].append(pos)
         columns["record_id"].append(parsed.record_id)
         columns["line_id"].append(line_id)
         columns["msisdn"].append(parsed.msisdn)
@@ -295,7 +335,7 @@ def _columns(source_name: str, items: list[tuple[ParsedRecord, int, date]]) -> d
         columns["amount"].append(parsed.amount)
         columns["country"].append(parsed.country)
         columns["network"].append(parsed.network)
-    return columns
+    return pa.table(columns, schema=screen.GOOD_SCHEMA)
 
 
 def _small(fields: dict) -> dict:
