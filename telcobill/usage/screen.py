@@ -12,7 +12,7 @@ tests/usage/test_screen.py holds the two paths to that on random and malformed r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from telcobill.catalogue.loading.countries import COUNTRY_CODES
 
-from .records import COLUMNS, MAX_DIGITS, MAX_RECORD_ID, TYPES
+from .records import MAX_DIGITS, MAX_RECORD_ID, TYPES
 
 # The plain forms (RE2, anchored by the full match).
 _RECORD_ID = rf"[!-~]([ -~]{{0,{MAX_RECORD_ID - 2}}}[!-~])?"
@@ -67,16 +67,13 @@ GOOD_SCHEMA = pa.schema([
 ])
 
 
-def screen(rows: Sequence, context: Context) -> Screened:
-    """Split `rows` (with `.fields`, strings by column name) into the certainly good, typed, and
-    the rest."""
-    count = len(rows)
+def screen(count: int, col: dict[str, pa.Array] | None, context: Context) -> Screened:
+    """Split `count` records, given as the spec's columns of strings ("" where absent; None:
+    some value is not text), into the certainly good, typed, and the rest."""
     if not count:
         return Screened(GOOD_SCHEMA.empty_table(), [])
-    try:
-        col = {name: pa.array([row.fields.get(name, "") for row in rows], pa.string()) for name in COLUMNS}
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return Screened(GOOD_SCHEMA.empty_table(), list(range(count)))  # a value that is not text
+    if col is None:
+        return Screened(GOOD_SCHEMA.empty_table(), list(range(count)))
     good, typed = _checked(col, context)
     if not pc.any(good).as_py():
         return Screened(GOOD_SCHEMA.empty_table(), list(range(count)))
