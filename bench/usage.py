@@ -6,9 +6,9 @@ the same run, peak RSS, and Spark local against DuckDB on the same records.
 
 - ingestion: `telcobill usage ingest`'s use case on CSV files (SQLite database, demo catalogue),
   against the **baseline** of reading the same files with Python's csv module and nothing else;
-- rating: the engine on the stored month (DuckDB) summed per line and charge (what the bill run
-  does), against the **kernel floor**: one plain DuckDB query doing only the longest-prefix match
-  and the running allowance sum over the same Parquet files;
+- rating: the engine on the stored month (DuckDB) summed per line, charge, section and VAT rule
+  (what the bill run asks of it), against the **kernel floor**: one plain DuckDB query doing only
+  the longest-prefix match and the running allowance sum over the same Parquet files;
 - Spark: the same 1 M records rated on Spark local and on DuckDB, rows compared;
 - `--huge N`: N records written straight to Parquet and rated with DuckDB under a memory limit,
   spilling to disk: peak RSS of the process.
@@ -122,19 +122,18 @@ def ingest(paths: list[Path], workers: int) -> tuple[float, int, int]:
 
 
 def rate_store(lines: int) -> tuple[float, int, pa.Table]:
-    """The engine over the month's Parquet files, summed per line and charge inside DuckDB."""
+    """The engine over the month's Parquet files, summed per line, charge, section and VAT rule
+    (what the bill run asks of it), under the configured memory limit."""
+    from django.conf import settings
+
     from telcobill.usage import store
     from telcobill.usage.rating import engine, sample
 
     paths = store.live_paths(sample.MONTH)
     plans, groups = sample.lines_and_groups(lines)
-    from django.conf import settings
-
     con = engine.connect(memory_limit=settings.USAGE["rating_memory"], temp_directory=tempfile.gettempdir())
     started = time.perf_counter()
-    rated = engine.rate_expr(con, con.read_parquet(paths), sample.tariff(), plans, groups, sample.MONTH)
-    totals = rated.group_by(["line_id", "charge"]).aggregate(records=rated.count(),
-                                                             amount=rated.amount_micros.sum()).to_pyarrow()
+    totals = engine.rate_totals(con, con.read_parquet(paths), sample.tariff(), plans, groups, sample.MONTH)
     return time.perf_counter() - started, int(pc.sum(totals["records"]).as_py()), totals
 
 

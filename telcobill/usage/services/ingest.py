@@ -5,9 +5,9 @@ Per chunk of records, one transaction (docs/usage.md, "Commit protocol"):
      the retention) — column-wise for the plain good ones (usage.screen), one by one for the
      others — a bad record is rejected with its line number, raw text and reason;
   2. write the good records as Parquet files, one per month they happened in;
-  3. lock the source, drop records whose (source, record_id) is already known — duplicates —
-     writing the files again without them if there are any;
-  4. in the same transaction: record keys, the files as live, the rejects, the batch committed.
+  3. lock the source, insert the record keys; if one is known already (the unique key refuses
+     it), drop the records the source has — duplicates — and write the files again without them;
+  4. in the same transaction: the files as live, the rejects, the batch committed.
 A crash before 4 commits leaves files nobody lists (swept later) and nothing counted: a re-run
 ingests them again. A crash after leaves everything counted: a re-run finds duplicates.
 """
@@ -27,7 +27,7 @@ from itertools import accumulate, islice, repeat
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from telcobill.errors import Invalid, NotFound
@@ -275,21 +275,25 @@ def _ingest_chunk_unchecked(source, chunk: _Chunk, checker: Checker, origin, cha
     written = _write_months(source, batch, good)
     with transaction.atomic():
         UsageSource.objects.select_for_update().filter(pk=source.pk).first()  # same-source ingestions queue
-        known = _known_keys(source.pk, good["record_id"].to_pylist())
-        if known:
-            # Another ingestion committed some of them meanwhile: the files are written again
-            # without them (the first ones are never listed, and swept).
+        try:
+            # The unique key says whether the source already has one of them: no query first.
+            with transaction.atomic():
+                keys = _keys(source, batch, written)
+                _insert_keys(keys)
+        except IntegrityError:
+            # It has (an overlapping file, a retried batch): the files are written again without
+            # them (the first ones are never listed, and swept).
+            known = _known_keys(source.pk, good["record_id"].to_pylist())
             result.duplicates += len(known)
             good = good.filter(pc.invert(pc.is_in(good["record_id"], pa.array(sorted(known), pa.string()))))
             written = _write_months(source, batch, good)
-        files, keys = [], []
-        for month, part, path, size in written:
-            files.append(UsageFile(path=path, month=month, batch=batch, records=len(part), size=size))
-            keys.extend(zip(repeat(source.pk), part["record_id"].to_pylist(), repeat(month.isoformat()),
-                            repeat(batch.pk)))
+            keys = _keys(source, batch, written)
+            _insert_keys(keys)
+        files = [UsageFile(path=path, month=month, batch=batch, records=len(part), size=size)
+                 for month, part, path, size in written]
+        for month, part, _, _ in written:
             result.months.add(month)
             result.line_ids.update(pc.unique(part["line_id"]).to_pylist())
-        _insert_keys(keys)
         UsageFile.objects.bulk_create(files)
         RejectedRecord.objects.bulk_create([
             RejectedRecord(source=source, batch=batch, line_number=row.line_number, raw=row.raw[:RAW_LIMIT],
@@ -332,16 +336,23 @@ def _known_keys(source_id: int, record_ids: list[str]) -> set[str]:
     return known
 
 
+def _keys(source: UsageSource, batch: IngestBatch, written: list[tuple]) -> list[tuple]:
+    return [key for month, part, _, _ in written
+            for key in zip(repeat(source.pk), part["record_id"].to_pylist(), repeat(month.isoformat()),
+                           repeat(batch.pk))]
+
+
 def _insert_keys(keys: list[tuple]) -> None:
     """Plain multi-row inserts (COPY on PostgreSQL): the ORM's bulk_create costs more than the
-    rest of the ingestion."""
+    rest of the ingestion. IntegrityError when the source has one of them already."""
     if not keys:
         return
     table = RecordKey._meta.db_table
     columns = "(source_id, record_id, month, batch_id)"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+            # The driver's own cursor: its errors made Django's (IntegrityError) by hand.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
                 for key in keys:
                     copy.write_row(key)
         else:
