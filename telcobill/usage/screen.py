@@ -54,7 +54,7 @@ class Context:
     lines: pa.Table  # msisdn, activated (date32), terminated (date32), line_id
     oldest: date
     latest: date
-    countries: pa.Array  # FR and the countries of a roaming zone
+    countries: pa.Array  # the home countries and those of a roaming zone
     network_zone: Callable[[str], str | None]  # the roaming zone of a network, by its prefixes
     prefixes: dict[int, pa.Array]  # destination prefixes by length
 

@@ -156,6 +156,12 @@ CASES = {
         [('countries = ["DE", "ES"]', 'countries = ["DE", "es", "ESP"]')],
         ['zones[1].countries[1]: expected an ISO 3166 alpha-2 country code in capitals, like "FR", got "es"',
          'zones[1].countries[2]: expected an ISO 3166 alpha-2 country code in capitals, like "FR", got "ESP"']),
+    "France and the overseas departments are home, in no roaming zone": (
+        [('countries = ["DE", "ES"]', 'countries = ["DE", "ES", "FR", "GP"]')],
+        ['zones[1].countries[2]: expected a country where a line roams: France and the overseas departments '
+         '(FR, GF, GP, MQ, RE, YT) are home, in no roaming zone, got "FR"',
+         'zones[1].countries[3]: expected a country where a line roams: France and the overseas departments '
+         '(FR, GF, GP, MQ, RE, YT) are home, in no roaming zone, got "GP"']),
     "a country belongs to one roaming zone": (
         [('countries = ["US"]', 'countries = ["US", "DE"]')],
         ['zones[2].countries[1]: expected a country in one roaming zone only, got "DE" again (first at '

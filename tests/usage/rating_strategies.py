@@ -26,7 +26,7 @@ HOME_DESTINATION = "dest_home"
 DESTINATIONS = (HOME_DESTINATION, "dest_near", "dest_far", "dest_world")
 # Roaming zones: code -> (countries, networks). "roam_eu" is always like home; "roam_near" may be.
 ROAMING = {
-    "roam_eu": (("IT", "ES", "DE", "GP"), ("22201",)),
+    "roam_eu": (("IT", "ES", "DE", "PT"), ("22201",)),
     "roam_near": (("CH", "GB"), ()),
     "roam_far": (("US", "MA", "JP"), ("310",)),
     "roam_sea": ((), ("901",)),  # ships and planes, whatever the country says
@@ -35,7 +35,7 @@ ROAMING = {
 # (country, network) where a record can be: unlisted networks fall back to the country.
 WHERE = (
     ("FR", ""), ("", ""), ("FR", "20801"), ("IT", ""), ("IT", "22201"), ("IT", "22288"), ("ES", "21401"),
-    ("GP", ""), ("CH", ""), ("GB", "23410"), ("US", ""), ("US", "31026"), ("MA", ""), ("JP", "44010"),
+    ("GP", ""), ("PT", ""), ("CH", ""), ("GB", "23410"), ("US", ""), ("US", "31026"), ("MA", ""), ("JP", "44010"),
     ("FR", "90112"), ("GR", "90112"), ("FR", "90114"), ("IT", "901145"), ("FR", "31026"),
 )
 # Special numbers as dialled, nested on purpose ("118" and "118712"; "08" and "0899").

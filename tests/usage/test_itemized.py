@@ -26,8 +26,9 @@ def test_itemized_month_with_masked_then_full_numbers(camille, source, usage_sto
         ("03/10 14:05:09", "Appel émis", "3314567XXXX", "", "3 min 07 s", Decimal("0.00"), Decimal("0.00")),
         # 65 s to London at 0.19 EUR/min incl. VAT: 0.205833 incl., 0.171528 excl.
         ("04/10 09:12:44", "Appel émis", "44207946XXXX", "", "1 min 05 s", Decimal("0.17"), Decimal("0.21")),
-        ("05/10 10:00:00", "Internet émis", "", "Union européenne, EEE et outre-mer (comme en France)",
-         "50,0 Mo", Decimal("0.00"), Decimal("0.00")),
+        ("05/10 10:00:00", "Internet émis", "",
+         "Union européenne, EEE, Saint-Martin et Saint-Barthélemy (comme en France)", "50,0 Mo", Decimal("0.00"),
+         Decimal("0.00")),
     ]
     assert rows[0].description == "inclus"
 

@@ -43,7 +43,7 @@ TARIFF = Tariff(
         **{digit: "dest_world" for digit in "23456789"},
     },
     home_destination="dest_france",
-    roaming_countries={"IT": "roam_eu", "ES": "roam_eu", "GP": "roam_eu", "CH": "roam_ch_uk", "GB": "roam_ch_uk",
+    roaming_countries={"IT": "roam_eu", "ES": "roam_eu", "PT": "roam_eu", "CH": "roam_ch_uk", "GB": "roam_ch_uk",
                        "US": "roam_usa_canada", "MA": "roam_world"},
     roaming_networks={"901": "roam_maritime"},
     like_home=frozenset({"roam_eu"}),
@@ -224,11 +224,16 @@ def test_like_home_data_beyond_both_limits_pays_the_home_price_and_the_eu_surcha
 
 
 def test_data_at_home_does_not_count_against_the_eu_limit():
-    records = [data("h1", at(5, 10), 50 * MB), data("h2", at(6, 10), 40 * MB, country="GP")]
+    records = [data("h1", at(5, 10), 50 * MB), data("h2", at(6, 10), 40 * MB, country="PT"),
+               data("h3", at(7, 10), 10 * MB, country="GP")]
     rated = rate(records, TARIFF, PLANS, EU_GROUPS)
-    # h1 at home: data group only. h2 in Guadeloupe (like home): 40 MB of the 40 MB EU limit.
-    assert figures(rated) == [(50 * MB, 50 * MB, 0, Decimal("0.000000")), (40 * MB, 40 * MB, 0, Decimal("0.000000"))]
-    assert [r.charge for r in rated] == ["data:dest_france", "data_eu:roam_eu"]
+    # h1 at home: data group only. h2 in Portugal (like home): 40 MB of the 40 MB EU limit. h3 in
+    # Guadeloupe, an overseas department, is at home: the last 10 MB of the data group, none of
+    # the EU limit (else 10 MB beyond it would be charged).
+    assert figures(rated) == [(50 * MB, 50 * MB, 0, Decimal("0.000000")), (40 * MB, 40 * MB, 0, Decimal("0.000000")),
+                              (10 * MB, 10 * MB, 0, Decimal("0.000000"))]
+    assert [(r.zone, r.charge) for r in rated] == [("home", "data:dest_france"), ("roam_eu", "data_eu:roam_eu"),
+                                                   ("home", "data:dest_france")]
 
 
 def test_unlimited_data_still_stops_at_the_eu_limit_when_roaming():

@@ -19,3 +19,7 @@ COUNTRY_CODES = frozenset(
     """.split()
 )
 
+
+# Where a line is at home, not roaming (RULES.md): metropolitan France and the overseas
+# departments (Guadeloupe, Martinique, Guyane, La Réunion, Mayotte).
+HOME_COUNTRIES = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})

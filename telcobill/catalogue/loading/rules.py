@@ -10,7 +10,7 @@ from decimal import Decimal
 from ..models import Bucket
 from . import spec as s
 from .context import Context
-from .countries import COUNTRY_CODES
+from .countries import COUNTRY_CODES, HOME_COUNTRIES
 from .fields import (
     BAD,
     Reader,
@@ -156,7 +156,10 @@ def read_zone(ctx: Context, path: str, raw: object) -> s.ZoneSpec | None:
                 ctx.declare("prefix", value, ppath, "a prefix in one destination zone only")
     elif kind == "roaming":
         for cpath, value in t.items("countries"):
-            if country(ctx.p, cpath, value) is not BAD:
+            if value in HOME_COUNTRIES:
+                ctx.p.expected(cpath, "a country where a line roams: France and the overseas departments "
+                               f"({', '.join(sorted(HOME_COUNTRIES))}) are home, in no roaming zone", value)
+            elif country(ctx.p, cpath, value) is not BAD:
                 countries.append(value)
                 ctx.declare("country", value, cpath, "a country in one roaming zone only")
         for npath, value in t.items("networks"):

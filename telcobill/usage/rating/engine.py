@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..records import TYPES
-from .inputs import HOME, UNIT_SIZES, AllowanceGroup, PlanPeriod, Tariff, month_bounds
+from .inputs import HOME, HOME_COUNTRIES, UNIT_SIZES, AllowanceGroup, PlanPeriod, Tariff, month_bounds
 
 D38 = dt.Decimal(38, 0)
 FAR = date(9999, 12, 31)
@@ -380,13 +380,14 @@ def _rated(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Se
 
     # Classification is computed once per distinct key (a few thousand peers and places, not
     # millions of records), then joined back on equality.
-    # Roaming zone: the longest network prefix, else the country; FR is home.
+    # Roaming zone: the longest network prefix, else the country; France and the overseas
+    # departments are home.
     places = r.select("country", "network").distinct()
     places = _longest_prefix(places, "network", t["networks"], "network", "network_zone",
                              {len(n) for n in tariff.roaming_networks}, "net_zone")
     places = places.left_join(t["countries"], places.country == t["countries"].c_country).drop("c_country")
     places = _materialize(con, places.select(pl_country="country", pl_network="network", rz=places.net_zone.coalesce(
-        ibis.ifelse(places.country == "FR", HOME, places.country_zone)).fill_null(HOME)))
+        ibis.ifelse(places.country.isin(sorted(HOME_COUNTRIES)), HOME, places.country_zone)).fill_null(HOME)))
 
     # Per distinct (peer, kind): the special number it reaches as dialled (short codes) or in its
     # national form (0899...), and the destination zone of a number (never of a short code).

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from telcobill.catalogue.loading.countries import HOME_COUNTRIES  # noqa: F401 (re-exported)
+
 PARIS = ZoneInfo("Europe/Paris")
 HOME = "home"
 UNIT_SIZES = {"min": 60, "s": 1, "MB": 1_048_576, "GB": 1_073_741_824, "KB": 1024, "sms": 1, "mms": 1, "unit": 1}
@@ -65,7 +67,7 @@ class SpecialNumber:
 class Tariff:
     destination_prefixes: dict[str, str]  # E.164 prefix without "+" -> destination zone code
     home_destination: str  # the destination zone holding "33"
-    roaming_countries: dict[str, str]  # ISO country -> roaming zone code ("FR" is home, not listed)
+    roaming_countries: dict[str, str]  # ISO country -> roaming zone code (HOME_COUNTRIES not listed)
     roaming_networks: dict[str, str]  # MCC or MCC+MNC -> roaming zone code
     like_home: frozenset[str]  # roaming zones rated as home
     # (zone, bucket, direction) -> prices ascending by valid_from

@@ -17,6 +17,7 @@ from .catalogue import HOME_COUNTRY_CODE
 from .inputs import (
     BUCKET_OF_TYPE,
     HOME,
+    HOME_COUNTRIES,
     UNIT_SIZES,
     AllowanceGroup,
     PlanPeriod,
@@ -92,12 +93,13 @@ def longest_prefix(text: str, prefixes: Iterable[str]) -> str | None:
 
 
 def roaming_zone(record: Record, tariff: Tariff) -> str:
-    """A listed network wins (longest prefix); otherwise the country; FR or no country is home."""
+    """A listed network wins (longest prefix); otherwise the country; France, an overseas
+    department or no country is home."""
     if record.network:
         network = longest_prefix(record.network, tariff.roaming_networks)
         if network is not None:
             return tariff.roaming_networks[network]
-    if record.country in ("", "FR"):
+    if record.country in HOME_COUNTRIES or not record.country:
         return HOME
     if record.country not in tariff.roaming_countries:
         # Refused at ingestion: the rater is never given such a record.

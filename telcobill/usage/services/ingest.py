@@ -36,7 +36,7 @@ from .. import screen, store
 from ..csvfile import Block, RowBlock, read_blocks
 from ..models import BatchStatus, IngestBatch, RecordKey, RejectedRecord, RejectStatus, UsageFile, UsageSource
 from ..rating.catalogue import load_tariff
-from ..rating.inputs import PARIS, Tariff
+from ..rating.inputs import HOME_COUNTRIES, PARIS, Tariff
 from ..records import ParsedRecord, validate
 from .retention import retention_start
 
@@ -100,7 +100,7 @@ class Checker:
                 prefixes[len(prefix)].append(prefix)
             self._context = screen.Context(
                 lines=lines, oldest=self.oldest, latest=self.latest,
-                countries=pa.array(sorted({"FR", *self.tariff.roaming_countries}), pa.string()),
+                countries=pa.array(sorted({*HOME_COUNTRIES, *self.tariff.roaming_countries}), pa.string()),
                 network_zone=self._network_zone,
                 prefixes={size: pa.array(values, pa.string()) for size, values in prefixes.items()})
         return self._context
@@ -124,7 +124,7 @@ class Checker:
             known = "no line" if record.msisdn not in self.lines else "no line in service"
             return (f"{where}: msisdn {record.msisdn} has {known} on {day} "
                     f"(re-process the record once the line is activated)")
-        if record.country != "FR" and record.country not in self.tariff.roaming_countries and not (
+        if record.country not in HOME_COUNTRIES and record.country not in self.tariff.roaming_countries and not (
                 record.network and self._network_zone(record.network)):
             return (f"{where}: country {record.country} is in no roaming zone of the catalogue "
                     f"(add it to a zone, then re-process)")
