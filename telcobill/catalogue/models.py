@@ -167,7 +167,9 @@ class Zone(models.Model):
     prefixes = models.JSONField(default=list, blank=True)
     countries = models.JSONField(default=list, blank=True)
     networks = models.JSONField(default=list, blank=True)
-    # Roaming zones: usage there is billed as at home (EU/EEA "roam like at home").
+    # Roaming zones: usage there is billed as at home (EU/EEA "roam like at home"). Destination
+    # zones: calls to these numbers made from a like-home roaming zone are billed as calls home
+    # (Reg. 2022/612: a call from Italy to an Italian or German number is a domestic call).
     like_home = models.BooleanField(default=False)
 
     class Meta:

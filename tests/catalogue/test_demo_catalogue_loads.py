@@ -45,9 +45,9 @@ def test_it_creates_every_item_of_the_demo_catalogue():
     report = load_catalogue(DEMO_CATALOGUE)
 
     created = {kind: tally.created for kind, tally in report.tallies.items()}
-    assert created == {"vat_rules": 3, "rounding_rules": 4, "zones": 11, "third_party_numbers": 5, "products": 22}
+    assert created == {"vat_rules": 3, "rounding_rules": 4, "zones": 12, "third_party_numbers": 5, "products": 22}
     assert (report.updated, report.deleted, report.retired) == (0, 0, 0)
-    assert table_counts() == {"VatRule": 3, "VatRate": 3, "RoundingRule": 4, "Zone": 11, "UsagePrice": 42,
+    assert table_counts() == {"VatRule": 3, "VatRate": 3, "RoundingRule": 4, "Zone": 12, "UsagePrice": 45,
                               "ThirdPartyNumber": 5, "Product": 22, "Price": 24, "Allowance": 62,
                               "CataloguePolicy": 1}
 
@@ -117,7 +117,7 @@ def test_allowances_are_explicit_dated_and_pooled_where_shared():
         ("2025-01-01", "mms", None, "mms", "line", []),
         ("2025-01-01", "sms", None, "sms", "line", []),
         ("2025-01-01", "voice", None, "min", "line", []),
-        ("2025-01-01", "voice", None, "min", "line", ["dest_europe", "dest_usa_canada"]),
+        ("2025-01-01", "voice", None, "min", "line", ["dest_europe", "dest_europe_other", "dest_usa_canada"]),
         ("2026-01-01", "data_eu", Decimal("46"), "GB", "line", []),
     ]
     pooled = Allowance.objects.get(product__code="pro_partage", bucket="data")
@@ -133,6 +133,9 @@ def test_zones_cover_home_overseas_and_satellite_networks():
     assert france.prefixes == ["33", "590", "594", "596", "262"]
     eu = Zone.objects.get(code="roam_eu")
     assert eu.like_home and {"DE", "NO", "MF", "BL"} <= set(eu.countries)
+    europe, others = Zone.objects.get(code="dest_europe"), Zone.objects.get(code="dest_europe_other")
+    assert europe.like_home and {"39", "49", "47"} <= set(europe.prefixes)  # called from the EU as from home
+    assert not others.like_home and {"41", "44"} <= set(others.prefixes)
     roaming = {c for z in Zone.objects.filter(kind="roaming") for c in z.countries}
     assert not roaming & {"FR", "GP", "MQ", "GF", "RE", "YT"}  # at home there, in no roaming zone
     maritime = Zone.objects.get(code="roam_maritime")

@@ -52,6 +52,6 @@ def test_a_country_list_on_a_destination_zone_is_refused(write_catalogue):
     text = replaced(MINIMAL, 'prefixes = ["33", "590"]', 'prefixes = ["33", "590"]\ncountries = ["FR"]')
 
     assert problems(write_catalogue, text) == [
-        'demo.toml: zones[0].countries: expected one of the keys code, kind, name, prefixes, usage_prices, '
+        'demo.toml: zones[0].countries: expected one of the keys code, kind, name, prefixes, like_home, usage_prices, '
         'got an unknown key "countries"',
     ]

@@ -134,7 +134,8 @@ def tariffs(draw, month_first: date) -> Tariff:
         destination_prefixes=draw(destination_prefixes()), home_destination=HOME_DESTINATION,
         roaming_countries={c: zone for zone, (countries, _) in ROAMING.items() for c in countries},
         roaming_networks={n: zone for zone, (_, networks) in ROAMING.items() for n in networks},
-        like_home=like_home, prices=prices, specials=specials, vat_rates=vat_rates, rounding=rounding)
+        like_home=like_home, prices=prices, specials=specials, vat_rates=vat_rates, rounding=rounding,
+        like_home_destinations=draw(st.sets(st.sampled_from(DESTINATIONS[1:]), max_size=2)))
 
 
 ROUNDING_RULES = {

@@ -41,5 +41,5 @@ def test_itemized_month_with_masked_then_full_numbers(camille, source, usage_sto
     call_command("usage", "itemized", "--msisdn", "06 12 34 56 78", "--month", "2026-10")
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "date;heure;type;numéro;lieu;quantité;détail;montant HT;montant TTC"
-    assert lines[2] == ("04/10/2026;09:12:44;Appel émis;442079460000;;1 min 05 s;Appels hors forfait vers Europe "
-                        "(UE/EEE, Suisse, Royaume-Uni, Andorre, Monaco);0,17;0,21")
+    assert lines[2] == ("04/10/2026;09:12:44;Appel émis;442079460000;;1 min 05 s;Appels hors forfait vers Suisse, "
+                        "Royaume-Uni, Andorre, Monaco, Saint-Marin et Gibraltar;0,17;0,21")

@@ -429,3 +429,16 @@ def test_charges_add_up_to_the_rated_records(problem):
     assert sum(amount for _, _, amount in totals.values()) == sum(r.amount for r in rated)
     assert sum(chargeable for _, chargeable, _ in totals.values()) == sum(r.chargeable for r in rated)
     assert {line for line, _ in totals} == {r.line_id for r in rated}
+
+
+def test_roaming_like_at_home_a_call_to_an_eu_number_is_a_call_home():
+    tariff = dataclasses.replace(TARIFF, like_home_destinations=frozenset({"dest_europe"}))
+    rome = "39061234567"
+    records = [voice("k1", at(5, 10), 120, rome, country="IT"), voice("k2", at(5, 11), 120, country="IT"),
+               voice("k3", at(5, 12), 60, USA, country="IT"), voice("k4", at(5, 13), 60, rome)]
+    rated = rate(records, tariff, PLANS, [group("L1:voice:", "voice", 600, 1)])
+    # From Italy, Rome (k1) is called as Paris (k2) is: 240 s of the plan's 600. New York (k3)
+    # stays a call to the USA, out of plan. From France, Rome (k4) is an international call.
+    assert [(r.charge, r.included, r.chargeable) for r in rated] == [
+        ("voice:dest_france", 120, 0), ("voice:dest_france", 120, 0), ("voice:dest_usa_canada", 0, 60),
+        ("voice:dest_europe", 0, 60)]

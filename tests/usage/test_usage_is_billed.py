@@ -36,9 +36,10 @@ def test_out_of_plan_usage_then_a_late_record_billed_as_the_difference(camille, 
     # 300 s = 5 min x 0.05 = 0.25 incl. VAT -> 0.208333 excl. -> 0.21; 65 s x 0.19 / 60 = 0.205833
     # incl. -> 0.171528 excl. -> 0.17.
     october_first = datetime(2026, 10, 1).date()
-    # Lines in charge order (voice:dest_europe, voice:dest_france).
+    # Lines in charge order (voice:dest_europe_other, voice:dest_france).
     assert usage_lines("2026-11", camille) == [
-        ("Appels hors forfait vers Europe (UE/EEE, Suisse, Royaume-Uni, Andorre, Monaco)", Decimal("1.0800"), "MIN",
+        ("Appels hors forfait vers Suisse, Royaume-Uni, Andorre, Monaco, Saint-Marin et Gibraltar", Decimal("1.0800"),
+         "MIN",
          Decimal("0.158822"), Decimal("0.17"), Decimal("20.00"), october_first),
         ("Appels hors forfait vers France métropolitaine et départements d'outre-mer", Decimal("5.0000"), "MIN",
          Decimal("0.041667"), Decimal("0.21"), Decimal("20.00"), october_first),

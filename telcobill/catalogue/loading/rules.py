@@ -132,7 +132,7 @@ def read_rounding_rule(ctx: Context, path: str, raw: object) -> s.RoundingRuleSp
 
 
 ZONE_KEYS = {
-    "destination": ("code", "kind", "name", "prefixes", "usage_prices"),
+    "destination": ("code", "kind", "name", "prefixes", "like_home", "usage_prices"),
     "roaming": ("code", "kind", "name", "countries", "networks", "like_home", "usage_prices"),
 }
 
@@ -154,6 +154,8 @@ def read_zone(ctx: Context, path: str, raw: object) -> s.ZoneSpec | None:
             if prefix(ctx.p, ppath, value) is not BAD:
                 prefixes.append(value)
                 ctx.declare("prefix", value, ppath, "a prefix in one destination zone only")
+        # Numbers called while roaming like at home as if called at home (EU/EEA numbers).
+        like_home = t.get("like_home", boolean, default=False)
     elif kind == "roaming":
         for cpath, value in t.items("countries"):
             if value in HOME_COUNTRIES:

@@ -15,10 +15,12 @@ def load_tariff() -> Tariff:
     from telcobill.catalogue.models import Product, RoundingRule, ThirdPartyNumber, VatRate, Zone
     from telcobill.catalogue.models import UsagePrice as PriceRow
 
-    destination, countries, networks, like_home = {}, {}, {}, set()
+    destination, countries, networks, like_home, like_home_destinations = {}, {}, {}, set(), set()
     for zone in Zone.objects.all():
         if zone.kind == "destination":
             destination.update({p: zone.code for p in zone.prefixes})
+            if zone.like_home:
+                like_home_destinations.add(zone.code)
         else:
             countries.update({c: zone.code for c in zone.countries})
             networks.update({n: zone.code for n in zone.networks})
@@ -41,7 +43,8 @@ def load_tariff() -> Tariff:
         destination_prefixes=destination, home_destination=home, roaming_countries=countries,
         roaming_networks=networks, like_home=frozenset(like_home),
         prices={k: tuple(v) for k, v in prices.items()}, specials=specials,
-        vat_rates={k: tuple(v) for k, v in rates.items()}, rounding=rounding)
+        vat_rates={k: tuple(v) for k, v in rates.items()}, rounding=rounding,
+        like_home_destinations=frozenset(like_home_destinations))
 
 
 def load_allowance_rows() -> dict[str, tuple[AllowanceRow, ...]]:

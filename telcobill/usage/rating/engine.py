@@ -279,7 +279,9 @@ def _classes(t, tariff: Tariff, peers, places):
     # Only an outgoing call or SMS reaches a special number; content names its provider.
     reaches = (c.type == "content") | (is_call & out)
     special = ibis.ifelse(reaches & (c.peer_special != ""), c.peer_special, ibis.null(dt.string))
-    dest = ibis.cases((is_call & (special.notnull() | (c.peer_kind == "short")), home_dest),
+    # Roaming like at home, a call to a like-home destination (an EU number) is a call home.
+    to_home = like & c.peer_dest.isin(sorted(tariff.like_home_destinations or {""}))
+    dest = ibis.cases((is_call & (special.notnull() | (c.peer_kind == "short") | to_home), home_dest),
                       (is_call & (c.peer_dest != ""), c.peer_dest), else_=ibis.null(dt.string))
     c = c.mutate(bucket=ibis.ifelse(c.type == "content", "content", c.type), like=like,
                  homelike=(c.rz == HOME) | like, special=special, dest=dest)

@@ -76,6 +76,8 @@ class Tariff:
     vat_rates: dict[str, tuple[tuple[date, Decimal], ...]]  # VAT rule -> (valid_from, percent) ascending
     rounding: dict[str, dict[str, tuple[int, int]]]  # plan code -> bucket -> (minimum, increment)
     standard_vat_rule: str = "standard"
+    # Destination zones called from a like-home roaming zone as from home (EU/EEA numbers).
+    like_home_destinations: frozenset[str] = frozenset()
 
     def price(self, zone: str, bucket: str, direction: str, day: date) -> UsagePrice | None:
         rows = self.prices.get((zone, bucket, direction))

@@ -84,6 +84,9 @@ def classify(record: Record, tariff: Tariff) -> Usage:
             destination = tariff.home_destination
         else:
             destination = destination_zone(record.peer, tariff)
+            if zone in tariff.like_home and destination in tariff.like_home_destinations:
+                # Roaming like at home, a call to a number of the zone is a call home.
+                destination = tariff.home_destination
     return Usage(bucket, incoming, zone, as_home, destination, special)
 
 
