@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "telcobill.usage",
     "telcobill.billing",
     "telcobill.documents",
+    "telcobill.payments",
     "telcobill.workflows",
     "telcobill.portal",
     "telcobill.backoffice",
@@ -209,6 +210,15 @@ BILLING = {
     ),
     # Run the EN 16931 / Factur-X / BR-FR schematrons on business documents before numbering.
     "schematron": env_bool("TELCOBILL_SCHEMATRON", True),
+}
+
+# --- Payments --------------------------------------------------------------------------------
+PAYMENTS = {
+    # A direct debit is collected at least this many days after its invoice (the invoice is the
+    # pre-notification: RULES.md asks for 14 calendar days unless agreed otherwise).
+    "prenotification_days": int(env("TELCOBILL_SEPA_PRENOTIFICATION_DAYS", "14")),
+    # Where the pain.008 / pain.001 files are kept (the back office lists and serves them).
+    "sepa_dir": DATA_DIR / "sepa",
 }
 
 # --- Usage ------------------------------------------------------------------------------------

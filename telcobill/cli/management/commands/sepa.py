@@ -1,0 +1,59 @@
+"""`telcobill sepa ...`: SEPA direct debit.
+
+    telcobill sepa collect --date 2026-11-20 [-o FILE]   the pain.008 batch of the collections due
+    telcobill sepa batches                                the batches written so far
+
+A collection lands in exactly one batch: running `collect` again (or twice at once) writes a new
+batch only of what is newly due. The file is validated against the ISO 20022 schema first.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.table import Table
+
+from telcobill.cli.base import refusals_as_errors
+from telcobill.payments.models import CollectionBatch
+from telcobill.payments.services.collections import batch_file, collect
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date: expected a date like 2026-11-20, got {value!r}", returncode=2) from None
+
+
+class Command(BaseCommand):
+    help = "SEPA direct debit: write the pain.008 batch of the collections due, list the batches."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        run = actions.add_parser("collect", help="write the pain.008 batch of the collections due by a date")
+        run.add_argument("--date", required=True, help="the collection date (ReqdColltnDt), like 2026-11-20")
+        run.add_argument("-o", "--output", default=None, help="also copy the file here")
+        actions.add_parser("batches", help="the batches written so far")
+
+    @refusals_as_errors
+    def handle(self, *args, **options) -> None:
+        console = Console()
+        if options["action"] == "batches":
+            table = Table("batch", "collection date", "debits", "total (EUR)", "file")
+            for batch in CollectionBatch.objects.all()[:50]:
+                table.add_row(batch.message_id, batch.collect_on.isoformat(), str(batch.count), f"{batch.total:.2f}",
+                              batch.path)
+            console.print(table)
+            return
+        batch = collect(_date(options["date"]))
+        if batch is None:
+            console.print(f"Nothing to collect by {options['date']}: every collection due is already in a batch.")
+            return
+        path = batch_file(batch)
+        if options["output"]:
+            shutil.copyfile(path, options["output"])
+        console.print(f"Batch {batch.message_id}: {batch.count} debits, EUR {batch.total:.2f}, for "
+                      f"{batch.collect_on.isoformat()} — {options['output'] or path} (valid pain.008.001.08)")

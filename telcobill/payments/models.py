@@ -1,0 +1,96 @@
+"""SEPA direct debit: mandates, the collections planned from issued invoices, and the pain.008
+batches that present them to the bank (RULES.md, "SEPA Core direct debit")."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from telcobill.billing.models import Invoice
+from telcobill.customers.models import BillingAccount
+
+
+class MandateStatus(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    REVOKED = "revoked", _("Révoqué")  # replaced by a new one (a new IBAN) or stopped
+    LAPSED = "lapsed", _("Caduc")  # unused for 36 months
+
+
+class Mandate(models.Model):
+    """A SEPA Core mandate: the debtor's authorisation, identified by its unique reference (UMR)."""
+
+    billing_account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="mandates")
+    reference = models.CharField(_("référence unique de mandat (RUM)"), max_length=35, unique=True)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11)
+    holder = models.CharField(_("titulaire du compte"), max_length=70)
+    street = models.CharField(_("adresse"), max_length=70)
+    postcode = models.CharField(_("code postal"), max_length=16)
+    city = models.CharField(_("ville"), max_length=35)
+    country = models.CharField(_("pays"), max_length=2, default="FR")
+    signed_at = models.DateTimeField(_("signé le"))
+    channel = models.CharField(_("canal"), max_length=16)  # web, app, paper, phone
+    status = models.CharField(max_length=8, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The first collection is presented as FRST, the others as RCUR; 36 months without one: lapsed.
+    first_collected_on = models.DateField(null=True, blank=True)
+    last_collected_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mandat SEPA")
+        verbose_name_plural = _("mandats SEPA")
+        constraints = [models.UniqueConstraint(fields=["billing_account"], condition=Q(status="active"),
+                                               name="one_active_mandate_per_account")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CollectionStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévu")
+    SUBMITTED = "submitted", _("Présenté")
+    PAID = "paid", _("Payé")
+    REJECTED = "rejected", _("Rejeté")
+
+
+class CollectionBatch(models.Model):
+    """One pain.008 file: the collections of a collection date, each in exactly one batch."""
+
+    message_id = models.CharField(max_length=35, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    collect_on = models.DateField(_("date de prélèvement"))
+    count = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    path = models.CharField(max_length=300)  # the file's name in PAYMENTS["sepa_dir"]
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("remise de prélèvements")
+        verbose_name_plural = _("remises de prélèvements")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class Collection(models.Model):
+    """An invoice to be collected by direct debit on a date (the invoice is the pre-notification)."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="collection")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="collections")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    collect_on = models.DateField(_("date de prélèvement"))
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    status = models.CharField(max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.PLANNED)
+    sequence = models.CharField(max_length=4, blank=True)  # FRST | RCUR, set when batched
+    batch = models.ForeignKey(CollectionBatch, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="collections")
+
+    class Meta:
+        verbose_name = _("prélèvement")
+        verbose_name_plural = _("prélèvements")
+        indexes = [models.Index(fields=["status", "collect_on"])]
+
+    def __str__(self) -> str:
+        return self.end_to_end_id

@@ -1,0 +1,103 @@
+"""Collecting issued invoices by SEPA direct debit.
+
+`plan_collections` gives each issued invoice of an account paying by direct debit, with an active
+mandate, one collection, on its due date but never sooner than the pre-notification delay after
+its issue (the invoice, which prints the mandate reference and the date, is the pre-notification).
+`collect(on)` puts every planned collection due by that date into one new pain.008 batch: a
+collection is claimed by exactly one batch, however often and however concurrently it runs, and
+the file is validated against the XSD before the claim commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from telcobill.billing.models import Invoice
+from telcobill.customers.models import PaymentMethod
+
+from ..models import Collection, CollectionBatch, CollectionStatus, Mandate, MandateStatus
+from . import pain
+
+
+def plan_collections() -> int:
+    """Plan a collection for every issued invoice to be debited that has none; returns how many."""
+    delay = timedelta(days=settings.PAYMENTS["prenotification_days"])
+    mandates = {m.billing_account_id: m for m in Mandate.objects.filter(status=MandateStatus.ACTIVE)}
+    invoices = (Invoice.objects.filter(status="issued", kind="invoice", total_gross__gt=0,
+                                       billing_account__payment_method=PaymentMethod.DIRECT_DEBIT,
+                                       billing_account_id__in=list(mandates), collection__isnull=True)
+                .only("pk", "number", "issue_date", "due_date", "total_gross", "billing_account_id"))
+    planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id], amount=invoice.total_gross,
+                          collect_on=max(invoice.due_date or invoice.issue_date, invoice.issue_date + delay),
+                          end_to_end_id=invoice.number)
+               for invoice in invoices]
+    # A concurrent planner may have planned some: the one-to-one key keeps one, the others are skipped.
+    Collection.objects.bulk_create(planned, batch_size=2000, ignore_conflicts=True)
+    return len(planned)
+
+
+def collect(on: date) -> CollectionBatch | None:
+    """One pain.008 batch of every planned collection due on or before `on`, presented for `on`
+    (or None when there is nothing to collect)."""
+    plan_collections()
+    with transaction.atomic():
+        # Claim: the rows are locked (PostgreSQL) or the database is (SQLite's IMMEDIATE
+        # transactions); a second run waits, then finds them batched.
+        claimed = list(Collection.objects.select_for_update().filter(
+            status=CollectionStatus.PLANNED, batch__isnull=True, collect_on__lte=on).order_by("pk"))
+        if not claimed:
+            return None
+        now = timezone.now()
+        message_id = f"TB{now:%Y%m%d%H%M%S%f}"[:35]
+        mandates = {m.pk: m for m in Mandate.objects.filter(pk__in={c.mandate_id for c in claimed})
+                    .select_related("billing_account")}
+        invoices = dict(Invoice.objects.filter(pk__in=[c.invoice_id for c in claimed]).values_list("pk", "number"))
+        groups: dict[str, list[pain.Debit]] = {"FRST": [], "RCUR": []}
+        for collection in claimed:
+            mandate = mandates[collection.mandate_id]
+            collection.sequence = "FRST" if mandate.first_collected_on is None else "RCUR"
+            groups[collection.sequence].append(pain.Debit(
+                end_to_end_id=collection.end_to_end_id, amount=collection.amount,
+                mandate_reference=mandate.reference, signed_on=timezone.localdate(mandate.signed_at),
+                debtor=mandate.holder, street=mandate.street, postcode=mandate.postcode, city=mandate.city,
+                country=mandate.country, iban=mandate.iban, bic=mandate.bic,
+                remittance=f"Facture {invoices[collection.invoice_id]}"))
+        xml = pain.pain008(message_id, timezone.localtime(now), on, creditor(), groups)
+        pain.validate(xml)
+        path = _write(message_id, xml)
+        batch = CollectionBatch.objects.create(
+            message_id=message_id, collect_on=on, count=len(claimed), total=sum(c.amount for c in claimed),
+            path=path.name, sha256=hashlib.sha256(xml).hexdigest())
+        for collection in claimed:
+            collection.batch = batch
+            collection.status = CollectionStatus.SUBMITTED
+        Collection.objects.bulk_update(claimed, ["batch", "status", "sequence"], batch_size=2000)
+        Mandate.objects.filter(pk__in=list(mandates), first_collected_on__isnull=True).update(first_collected_on=on)
+        Mandate.objects.filter(pk__in=list(mandates)).update(last_collected_on=on)
+    return batch
+
+
+def batch_file(batch: CollectionBatch) -> Path:
+    """Where a batch's pain.008 file is kept."""
+    return Path(settings.PAYMENTS["sepa_dir"]) / batch.path
+
+
+def creditor() -> pain.Creditor:
+    operator = settings.OPERATOR
+    return pain.Creditor(name=operator["name"], iban=operator["iban"], bic=operator["bic"],
+                         identifier=operator["creditor_identifier"], street=operator["address_line1"],
+                         postcode=operator["postcode"], city=operator["city"], country=operator["country_code"])
+
+
+def _write(message_id: str, xml: bytes) -> Path:
+    folder = Path(settings.PAYMENTS["sepa_dir"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{message_id}.xml"
+    path.write_bytes(xml)
+    return path
