@@ -1,4 +1,4 @@
-"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage."""
+"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage, SEPA."""
 
 import os
 import subprocess
@@ -24,6 +24,7 @@ def main() -> None:
     run(str(HERE / "billrun.py"), "--accounts", ACCOUNTS, "--database-url", PG)
     run(str(HERE / "documents.py"))
     run(str(HERE / "usage.py"), "--records", os.environ.get("BENCH_USAGE_RECORDS", "10000000"))
+    run(str(HERE / "sepa.py"))
 
 
 if __name__ == "__main__":
