@@ -217,6 +217,8 @@ PAYMENTS = {
     # A direct debit is collected at least this many days after its invoice (the invoice is the
     # pre-notification: RULES.md asks for 14 calendar days unless agreed otherwise).
     "prenotification_days": int(env("TELCOBILL_SEPA_PRENOTIFICATION_DAYS", "14")),
+    # A debit returned for insufficient funds (AM04) is presented once more, this many days later.
+    "retry_days": int(env("TELCOBILL_SEPA_RETRY_DAYS", "7")),
     # Where the pain.008 / pain.001 files are kept (the back office lists and serves them).
     "sepa_dir": DATA_DIR / "sepa",
 }

@@ -33,6 +33,7 @@ class Mandate(models.Model):
     channel = models.CharField(_("canal"), max_length=16)  # web, app, paper, phone
     status = models.CharField(max_length=8, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
     # The first collection is presented as FRST, the others as RCUR; 36 months without one: lapsed.
     first_collected_on = models.DateField(null=True, blank=True)
     last_collected_on = models.DateField(null=True, blank=True)
@@ -52,6 +53,7 @@ class CollectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Présenté")
     PAID = "paid", _("Payé")
     REJECTED = "rejected", _("Rejeté")
+    DISPUTED = "disputed", _("Contesté")
 
 
 class CollectionBatch(models.Model):
@@ -84,6 +86,7 @@ class Collection(models.Model):
     end_to_end_id = models.CharField(max_length=35, unique=True)
     status = models.CharField(max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.PLANNED)
     sequence = models.CharField(max_length=4, blank=True)  # FRST | RCUR, set when batched
+    attempt = models.PositiveSmallIntegerField(default=1)  # 2: presented again after AM04
     batch = models.ForeignKey(CollectionBatch, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="collections")
 
@@ -94,3 +97,53 @@ class Collection(models.Model):
 
     def __str__(self) -> str:
         return self.end_to_end_id
+
+
+class BankFile(models.Model):
+    """A bank file imported (pain.002 status report, camt.053 statement, camt.054 notification):
+    the same file imported again is recognised by its content and changes nothing."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12)  # pain.002 | camt.053 | camt.054
+    imported_at = models.DateTimeField(auto_now_add=True)
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("fichier bancaire")
+        verbose_name_plural = _("fichiers bancaires")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaymentEventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Présenté")
+    PAID = "paid", _("Payé")
+    REJECTED = "rejected", _("Rejeté")
+    RETRY = "retry", _("Représenté")
+    DISPUTED = "disputed", _("Contestation ouverte")
+
+
+class PaymentEvent(models.Model):
+    """What happened to a collection, in order: the ledger's rows for direct debits. A bank's
+    answer about one presentation (its end-to-end id) is applied once: unique (kind, end_to_end_id)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=10, choices=PaymentEventKind.choices)
+    at = models.DateTimeField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    end_to_end_id = models.CharField(max_length=35)  # the presentation it is about
+    reason_code = models.CharField(max_length=4, blank=True)  # ISO 20022 (AM04, MD06...)
+    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+
+    class Meta:
+        verbose_name = _("événement de paiement")
+        verbose_name_plural = _("événements de paiement")
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "end_to_end_id"],
+                                               name="one_event_per_kind_and_presentation")]
+
+    def __str__(self) -> str:
+        return f"{self.end_to_end_id} {self.kind}"

@@ -21,7 +21,15 @@ from django.utils import timezone
 from telcobill.billing.models import Invoice
 from telcobill.customers.models import PaymentMethod
 
-from ..models import Collection, CollectionBatch, CollectionStatus, Mandate, MandateStatus
+from ..models import (
+    Collection,
+    CollectionBatch,
+    CollectionStatus,
+    Mandate,
+    MandateStatus,
+    PaymentEvent,
+    PaymentEventKind,
+)
 from . import pain
 
 
@@ -78,6 +86,9 @@ def collect(on: date) -> CollectionBatch | None:
             collection.batch = batch
             collection.status = CollectionStatus.SUBMITTED
         Collection.objects.bulk_update(claimed, ["batch", "status", "sequence"], batch_size=2000)
+        PaymentEvent.objects.bulk_create([
+            PaymentEvent(collection=c, kind=PaymentEventKind.SUBMITTED, at=now, amount=c.amount,
+                         end_to_end_id=c.end_to_end_id) for c in claimed], batch_size=2000)
         Mandate.objects.filter(pk__in=list(mandates), first_collected_on__isnull=True).update(first_collected_on=on)
         Mandate.objects.filter(pk__in=list(mandates)).update(last_collected_on=on)
     return batch
