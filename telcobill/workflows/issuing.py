@@ -9,15 +9,18 @@ from django.db import transaction
 from telcobill.billing.models import Invoice
 from telcobill.billing.services.issue import issue_documents
 from telcobill.documents.tasks import render_documents_task
+from telcobill.payments.services.collections import plan_collections
 
 
 def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -> list[Invoice]:
-    """One transaction: checks, numbers, issue. After commit a durable task builds each
+    """One transaction: checks, numbers, issue, direct debits planned. After commit a durable task builds each
     document's XML from the stored document (once; then kept) and renders its PDF. Documents
     whose task never ran are found by `telcobill documents render --pending`."""
     with transaction.atomic():
         issued = issue_documents(drafts, issue_date=issue_date, now=now)
         if issued:
             ids = [d.pk for d in issued]
+            # An invoice to be paid by direct debit is issued with its collection planned.
+            plan_collections(ids)
             transaction.on_commit(lambda: render_documents_task.enqueue(ids), robust=True)
     return issued

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
@@ -40,6 +41,8 @@ from telcobill.customers.models import (
 )
 from telcobill.documents.services.render import pending_ids, render_documents
 from telcobill.errors import TelcobillError
+from telcobill.payments.services.collections import collect
+from telcobill.payments.services.mandates import create_mandate
 from telcobill.processes import django_pool
 from telcobill.usage.models import UsageSource
 from telcobill.usage.services.counters import refresh_counters
@@ -111,6 +114,10 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
         # A young operator growing: more customers joined recently than at the start.
         signup = _day_between(rng, FIRST_DAY, LAST_DAY - timedelta(days=20), skew=0.6)
         account = _customer(rng, index, business, password, used_msisdns, summary)
+        if account.payment_method == PaymentMethod.DIRECT_DEBIT:
+            create_mandate(account, iban=account.debit_iban, holder=account.name, street=account.address_line1,
+                           postcode=account.postcode, city=account.city, channel=rng.choice(["web", "app", "paper"]),
+                           signed_at=datetime(signup.year, signup.month, signup.day, 10, tzinfo=UTC))
         line_count = (rng.choice([2, 2, 3, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 50]) if business
                       else rng.choice([1, 1, 1, 1, 1, 2]))
         for n in range(line_count):
@@ -145,6 +152,11 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
                              clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
             with timer("credit notes"):
                 summary.credit_notes += _gestures(rng, cycle, billing_day)
+            with timer("direct debits"):
+                # The nightly job on the collection date: the month's debits presented to the bank.
+                on = billing_day + timedelta(days=settings.PAYMENTS["prenotification_days"])
+                if on <= LAST_DAY:
+                    collect(on, now=datetime(on.year, on.month, on.day, 4, 0, tzinfo=UTC) - timedelta(days=1))
             progress("bill runs", step, len(cycles))
         while position < len(events):
             _apply(events[position])

@@ -11,7 +11,7 @@ the file is validated against the XSD before the claim commits.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -33,14 +33,19 @@ from ..models import (
 from . import pain
 
 
-def plan_collections() -> int:
-    """Plan a collection for every issued invoice to be debited that has none; returns how many."""
+def plan_collections(invoice_ids: list[int] | None = None) -> int:
+    """Plan a collection for every issued invoice to be debited that has none (of `invoice_ids`,
+    the invoices just issued, when given); returns how many."""
     delay = timedelta(days=settings.PAYMENTS["prenotification_days"])
-    mandates = {m.billing_account_id: m for m in Mandate.objects.filter(status=MandateStatus.ACTIVE)}
-    invoices = (Invoice.objects.filter(status="issued", kind="invoice", total_gross__gt=0,
-                                       billing_account__payment_method=PaymentMethod.DIRECT_DEBIT,
-                                       billing_account_id__in=list(mandates), collection__isnull=True)
-                .only("pk", "number", "issue_date", "due_date", "total_gross", "billing_account_id"))
+    invoices = Invoice.objects.filter(status="issued", kind="invoice", total_gross__gt=0,
+                                      billing_account__payment_method=PaymentMethod.DIRECT_DEBIT,
+                                      collection__isnull=True)
+    if invoice_ids is not None:
+        invoices = invoices.filter(pk__in=invoice_ids)
+    invoices = list(invoices.only("pk", "number", "issue_date", "due_date", "total_gross", "billing_account_id"))
+    mandates = {m.billing_account_id: m for m in Mandate.objects.filter(
+        status=MandateStatus.ACTIVE, billing_account_id__in={i.billing_account_id for i in invoices})}
+    invoices = [invoice for invoice in invoices if invoice.billing_account_id in mandates]
     planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id], amount=invoice.total_gross,
                           collect_on=max(invoice.due_date or invoice.issue_date, invoice.issue_date + delay),
                           end_to_end_id=invoice.number)
@@ -50,7 +55,7 @@ def plan_collections() -> int:
     return len(planned)
 
 
-def collect(on: date) -> CollectionBatch | None:
+def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
     """One pain.008 batch of every planned collection due on or before `on`, presented for `on`
     (or None when there is nothing to collect)."""
     plan_collections()
@@ -61,7 +66,7 @@ def collect(on: date) -> CollectionBatch | None:
             status=CollectionStatus.PLANNED, batch__isnull=True, collect_on__lte=on).order_by("pk"))
         if not claimed:
             return None
-        now = timezone.now()
+        now = now or timezone.now()
         message_id = f"TB{now:%Y%m%d%H%M%S%f}"[:35]
         mandates = {m.pk: m for m in Mandate.objects.filter(pk__in={c.mandate_id for c in claimed})
                     .select_related("billing_account")}
