@@ -1,0 +1,111 @@
+"""Back office of payments: mandates, collections with their history, the pain.008 batches
+(downloadable) and the bank files imported. Journals: rows are written by the use cases only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from telcobill.billing.admin.money import euros
+from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
+
+from .models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent
+from .services.collections import batch_file
+
+
+@admin.register(Mandate)
+class MandateAdmin(ReadOnlyAdmin):
+    reference_ = labelled(Mandate, "reference", _("RUM"))
+    holder_ = labelled(Mandate, "holder", _("titulaire"))
+    status_ = labelled(Mandate, "status", _("statut"))
+    signed_at_ = labelled(Mandate, "signed_at", _("signé le"), show=short_date)
+    list_display = ["reference_", "account", "holder_", "iban_end", "bic", "status_", "signed_at_",
+                    "last_collected_on"]
+    list_filter = [("status", titled(_("statut")))]
+    search_fields = ["reference", "holder", "billing_account__number", "billing_account__name"]
+    list_select_related = ["billing_account"]
+    fields = readonly_fields = ["reference_", "account", "holder_", "iban_end", "bic", "street", "postcode", "city",
+                                "country", "channel", "signed_at_", "status_", "ended_at", "end_reason",
+                                "first_collected_on", "last_collected_on"]
+
+    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
+    def account(self, obj):
+        return link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account.number)
+
+    @admin.display(description=_("IBAN"))
+    def iban_end(self, obj):
+        return f"{obj.iban[:4]} •••• {obj.iban[-4:]}"
+
+
+class EventInline(ReadOnlyInline):
+    model = PaymentEvent
+    fields = readonly_fields = ["at", "kind", "end_to_end_id", "amount", "reason_code", "bank_file"]
+    extra = 0
+
+
+@admin.register(Collection)
+class CollectionAdmin(ReadOnlyAdmin):
+    status_ = labelled(Collection, "status", _("statut"))
+    collect_on_ = labelled(Collection, "collect_on", _("date de prélèvement"), show=short_date)
+    list_display = ["end_to_end_id", "invoice_", "amount_", "collect_on_", "sequence", "attempt", "status_", "batch"]
+    list_filter = [("status", titled(_("statut"))), ("sequence", titled(_("séquence"), admin.AllValuesFieldListFilter))]
+    search_fields = ["end_to_end_id", "invoice__number", "mandate__reference"]
+    list_select_related = ["invoice", "batch"]
+    fields = readonly_fields = ["end_to_end_id", "invoice_", "mandate", "amount_", "collect_on_", "sequence", "attempt",
+                                "status_", "batch"]
+    inlines = [EventInline]
+    date_hierarchy = "collect_on"
+
+    @admin.display(description=_("facture"), ordering="invoice__number")
+    def invoice_(self, obj):
+        return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number)
+
+    @admin.display(description=_("montant"), ordering="amount")
+    def amount_(self, obj):
+        return euros(obj.amount)
+
+
+@admin.register(CollectionBatch)
+class CollectionBatchAdmin(ReadOnlyAdmin):
+    collect_on_ = labelled(CollectionBatch, "collect_on", _("date de prélèvement"), show=short_date)
+    created_at_ = labelled(CollectionBatch, "created_at", _("écrite le"), show=short_date)
+    list_display = ["message_id", "collect_on_", "count", "total_", "created_at_", "download"]
+    fields = readonly_fields = ["message_id", "collect_on_", "count", "total_", "created_at_", "sha256", "download"]
+    date_hierarchy = "collect_on"
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_(self, obj):
+        return euros(obj.total)
+
+    @admin.display(description=_("fichier"))
+    def download(self, obj):
+        url = reverse("admin:payments_collectionbatch_file", args=[obj.pk])
+        return format_html('<a href="{}">pain.008 (XML)</a>', url)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.file_view)
+        return [path("<int:pk>/file/", view, name="payments_collectionbatch_file"), *super().get_urls()]
+
+    def file_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(CollectionBatch, pk=pk)
+        try:
+            handle = batch_file(batch).open("rb")
+        except OSError:
+            raise Http404("the batch file is missing from the SEPA folder") from None
+        return FileResponse(handle, as_attachment=True, filename=f"{batch.message_id}.xml",
+                            content_type="application/xml")
+
+
+@admin.register(BankFile)
+class BankFileAdmin(ReadOnlyAdmin):
+    imported_at_ = labelled(BankFile, "imported_at", _("importé le"), show=short_date)
+    list_display = ["name", "kind", "entries", "imported_at_"]
+    fields = readonly_fields = ["name", "kind", "entries", "imported_at_", "sha256"]
+    search_fields = ["name"]
