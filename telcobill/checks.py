@@ -42,6 +42,19 @@ def check_operator_identity(app_configs, **kwargs):
 
 
 @register()
+def check_direct_debit_notice(app_configs, **kwargs):
+    """The invoice is the direct debit's pre-notification: the date it prints must leave the
+    debtor the notice (RULES.md: 14 days unless agreed otherwise)."""
+    days, notice = settings.BILLING["direct_debit_days"], settings.PAYMENTS["prenotification_days"]
+    if days < notice:
+        return [Error(f"TELCOBILL_DIRECT_DEBIT_DAYS={days} is shorter than TELCOBILL_SEPA_PRENOTIFICATION_DAYS="
+                      f"{notice}: invoices would print a collection date sooner than the notice allows",
+                      hint="Raise TELCOBILL_DIRECT_DEBIT_DAYS, or lower the notice if the mandates say so.",
+                      id="telcobill.E006")]
+    return []
+
+
+@register()
 def check_data_dir(app_configs, **kwargs):
     try:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -95,3 +95,22 @@ def test_a_file_that_breaks_the_schema_is_refused_with_its_line():
                        {"FRST": [debit]})
     with pytest.raises(Invalid, match=r"does not follow the ISO 20022 schema: line \d+: .*MndtId"):
         pain.validate(xml)
+
+
+def test_the_collection_is_on_the_date_the_invoice_printed(account, bill, settings):
+    settings.BILLING = {**settings.BILLING, "direct_debit_days": 20}
+    bill("2026-11")
+    collection = Collection.objects.get()
+    assert collection.invoice.payment["collection_date"] == "2026-11-21"
+    assert collection.collect_on == date(2026, 11, 21)
+
+
+def test_a_printed_date_sooner_than_the_notice_is_refused_at_start_up(settings):
+    from telcobill.checks import check_direct_debit_notice
+
+    assert check_direct_debit_notice(None) == []
+    settings.BILLING = {**settings.BILLING, "direct_debit_days": 7}
+    [error] = check_direct_debit_notice(None)
+    assert (error.id, error.msg) == ("telcobill.E006", "TELCOBILL_DIRECT_DEBIT_DAYS=7 is shorter than "
+                                     "TELCOBILL_SEPA_PRENOTIFICATION_DAYS=14: invoices would print a collection "
+                                     "date sooner than the notice allows")

@@ -42,17 +42,24 @@ def plan_collections(invoice_ids: list[int] | None = None) -> int:
                                       collection__isnull=True)
     if invoice_ids is not None:
         invoices = invoices.filter(pk__in=invoice_ids)
-    invoices = list(invoices.only("pk", "number", "issue_date", "due_date", "total_gross", "billing_account_id"))
+    invoices = list(invoices.only("pk", "number", "issue_date", "due_date", "total_gross", "billing_account_id",
+                                  "payment"))
     mandates = {m.billing_account_id: m for m in Mandate.objects.filter(
         status=MandateStatus.ACTIVE, billing_account_id__in={i.billing_account_id for i in invoices})}
     invoices = [invoice for invoice in invoices if invoice.billing_account_id in mandates]
     planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id], amount=invoice.total_gross,
-                          collect_on=max(invoice.due_date or invoice.issue_date, invoice.issue_date + delay),
-                          end_to_end_id=invoice.number)
+                          collect_on=_collection_date(invoice, delay), end_to_end_id=invoice.number)
                for invoice in invoices]
     # A concurrent planner may have planned some: the one-to-one key keeps one, the others are skipped.
     Collection.objects.bulk_create(planned, batch_size=2000, ignore_conflicts=True)
     return len(planned)
+
+
+def _collection_date(invoice: Invoice, delay: timedelta) -> date:
+    """The date the invoice printed (it is the pre-notification), never sooner than the delay."""
+    printed = (invoice.payment or {}).get("collection_date")
+    due = date.fromisoformat(printed) if printed else (invoice.due_date or invoice.issue_date)
+    return max(due, invoice.issue_date + delay)
 
 
 def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
