@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from telcobill.billing.admin.money import euros
 from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
 
-from .models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent
+from .models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent, Transfer
 from .services.collections import batch_file
 
 
@@ -109,3 +109,25 @@ class BankFileAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "entries", "imported_at_"]
     fields = readonly_fields = ["name", "kind", "entries", "imported_at_", "sha256"]
     search_fields = ["name"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    """Transfers received; filtered on "À rapprocher", the queue of credits naming no single invoice."""
+
+    status_ = labelled(Transfer, "status", _("statut"))
+    booked_on_ = labelled(Transfer, "booked_on", _("date de valeur"), show=short_date)
+    list_display = ["booked_on_", "amount_", "debtor", "reference", "invoice_", "status_"]
+    list_filter = [("status", titled(_("statut")))]
+    search_fields = ["reference", "debtor", "invoice__number"]
+    list_select_related = ["invoice"]
+    fields = readonly_fields = ["booked_on_", "amount_", "debtor", "reference", "invoice_", "status_", "bank_ref",
+                                "bank_file"]
+
+    @admin.display(description=_("montant"), ordering="amount")
+    def amount_(self, obj):
+        return euros(obj.amount)
+
+    @admin.display(description=_("facture"), ordering="invoice__number")
+    def invoice_(self, obj):
+        return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number) if obj.invoice_id else "—"

@@ -147,3 +147,31 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.end_to_end_id} {self.kind}"
+
+
+class TransferStatus(models.TextChoices):
+    MATCHED = "matched", _("Rapproché")
+    UNMATCHED = "unmatched", _("À rapprocher")
+
+
+class Transfer(models.Model):
+    """A credit transfer received from a customer, matched to an invoice by the reference the
+    invoice asks for (its number) — or waiting for staff when no single invoice is named."""
+
+    bank_ref = models.CharField(max_length=70, unique=True)  # the bank's reference of the entry
+    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, related_name="transfers")
+    booked_on = models.DateField(_("date de valeur"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    debtor = models.CharField(_("donneur d'ordre"), max_length=140, blank=True)
+    reference = models.CharField(_("référence"), max_length=300, blank=True)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers")
+    status = models.CharField(max_length=10, choices=TransferStatus.choices)
+
+    class Meta:
+        verbose_name = _("virement reçu")
+        verbose_name_plural = _("virements reçus")
+        ordering = ["-booked_on", "-pk"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount} {self.reference[:40]}"

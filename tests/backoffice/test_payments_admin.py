@@ -36,8 +36,8 @@ def _staff(email, *codenames):
 
 def test_staff_list_payments_and_download_a_batch(client, batch):
     client.force_login(_staff("compta@telcobill.invalid", "view_mandate", "view_collection", "view_collectionbatch",
-                              "view_bankfile"))
-    for name in ("mandate", "collection", "collectionbatch", "bankfile"):
+                              "view_bankfile", "view_transfer"))
+    for name in ("mandate", "collection", "collectionbatch", "bankfile", "transfer"):
         assert client.get(reverse(f"admin:payments_{name}_changelist")).status_code == 200
     page = client.get(reverse("admin:payments_collectionbatch_changelist")).content.decode()
     assert batch.message_id in page and "10,99" in page

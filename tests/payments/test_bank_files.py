@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
+from telcobill.billing.models import Invoice
 from telcobill.errors import Invalid
 from telcobill.payments.models import (
     Collection,
@@ -15,12 +16,14 @@ from telcobill.payments.models import (
     Mandate,
     MandateStatus,
     PaymentEvent,
+    Transfer,
+    TransferStatus,
 )
 from telcobill.payments.services.bank import import_bank_file
 from telcobill.payments.services.collections import batch_file, collect
 from telcobill.payments.services.mandates import create_mandate
 from telcobill.workflows.lines import activate_line
-from tests.factories import make_individual
+from tests.factories import make_business, make_individual
 
 CAMT = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08"
 
@@ -135,3 +138,43 @@ def test_the_command_reports_each_file_and_exits_2_on_a_refused_one(issued, tmp_
     assert "r.xml (camt.054): 1 applied, 0 already known, 0 matching no presentation" in out
     assert f"{number} rejected MD06" in out
     assert Collection.objects.get().status == CollectionStatus.DISPUTED
+
+
+def credit(booked: str, amount: str, reference: str, debtor: str, bank_ref: str) -> str:
+    return f"""
+      <Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+        <BookgDt><Dt>{booked}</Dt></BookgDt><AcctSvcrRef>{bank_ref}</AcctSvcrRef><BkTxCd/>
+        <NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><Amt Ccy="EUR">{amount}</Amt>
+          <RltdPties><Dbtr><Pty><Nm>{debtor}</Nm></Pty></Dbtr></RltdPties>
+          <RmtInf><Ustrd>{reference}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"""
+
+
+def statement(*entries: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><GrpHdr><MsgId>S1</MsgId>
+<CreDtTm>2026-11-20T07:00:00</CreDtTm></GrpHdr><Stmt><Id>1</Id>{''.join(entries)}</Stmt></BkToCstmrStmt>
+</Document>""".encode()
+
+
+def test_a_transfer_naming_its_invoice_is_matched_and_the_others_wait_for_staff(catalogue, bill, tmp_path):
+    account = make_business()
+    activate_line(account=account, msisdn="0612345678", plan_code="PLAN-S", on=date(2026, 11, 1), sim_fee=None)
+    bill("2026-11")
+    number = Invoice.objects.get(billing_account=account).number
+    path = write(tmp_path, "releve.xml", statement(
+        credit("2026-11-20", "13.19", f"Reglement facture {number} merci", "ATELIER DUPONT", "B1"),
+        credit("2026-11-20", "50.00", "facture de novembre", "M DURAND", "B2"),
+        credit("2026-11-21", "20.00", f"{number} et F2099-000001", "X", "B3")))
+
+    report = import_bank_file(path)
+    assert report.applied == [f"{number} transfer"]
+    assert report.unmatched == ["facture de novembre", f"{number} et F2099-000001"]
+    matched = Transfer.objects.get(status=TransferStatus.MATCHED)
+    assert (matched.invoice.number, matched.amount, matched.debtor, matched.booked_on) == (
+        number, Decimal("13.19"), "ATELIER DUPONT", date(2026, 11, 20))
+    assert Transfer.objects.filter(status=TransferStatus.UNMATCHED, invoice=None).count() == 2
+    # The same entries in another file (a notification, then the statement): applied once.
+    again = write(tmp_path, "avis.xml", statement(
+        credit("2026-11-20", "13.19", f"Reglement facture {number} merci", "ATELIER DUPONT", "B1")).replace(
+        b"<MsgId>S1</MsgId>", b"<MsgId>S2</MsgId>"))
+    assert (import_bank_file(again).applied, Transfer.objects.count()) == ([], 3)

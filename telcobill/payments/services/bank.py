@@ -13,6 +13,7 @@ A file that is not one of these is refused whole, with what was expected.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
+from telcobill.billing.models import Invoice
 from telcobill.customers.models import AuditEvent
 from telcobill.errors import Invalid
 
@@ -34,21 +36,28 @@ from ..models import (
     MandateStatus,
     PaymentEvent,
     PaymentEventKind,
+    Transfer,
+    TransferStatus,
 )
 
 RETRY = {"AM04"}
 STOP_MANDATE = {"AC04", "AC06", "MD01", "MD07"}
 DISPUTE = {"MD06", "MS02"}
 ISO = "urn:iso:std:iso:20022:tech:xsd:"
+# An invoice number as invoices print it ("Référence à indiquer : F2026-000123").
+INVOICE_NUMBER = re.compile(r"\b[A-Z]{1,4}\d{4}-\d{6}\b")
 
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str  # paid | rejected
+    kind: str  # paid | rejected | credit (a credit naming no presentation: a transfer, maybe)
     end_to_end_id: str
     booked_on: date
     amount: Decimal | None = None
     reason: str = ""
+    reference: str = ""  # the remittance information of a credit
+    debtor: str = ""
+    bank_ref: str = ""  # the bank's own reference of the entry
 
 
 @dataclass
@@ -56,7 +65,7 @@ class ImportReport:
     name: str
     kind: str
     already_imported: bool = False
-    applied: list[str] = field(default_factory=list)  # "F2026-000001 rejected AM04"
+    applied: list[str] = field(default_factory=list)  # "F2026-000001 rejected AM04", "F2026-000002 transfer"
     unchanged: int = 0  # answers already applied (another file said it)
     unmatched: list[str] = field(default_factory=list)  # end-to-end ids of no presentation
 
@@ -103,7 +112,10 @@ def import_bank_file(path: str | Path) -> ImportReport:
 
 def _apply(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
     submitted = (PaymentEvent.objects.filter(kind=PaymentEventKind.SUBMITTED, end_to_end_id=answer.end_to_end_id)
-                 .select_related("collection").first())
+                 .select_related("collection").first()) if answer.end_to_end_id else None
+    if submitted is None and answer.kind in ("paid", "credit"):
+        _transfer(answer, bank_file, report)
+        return
     if submitted is None:
         report.unmatched.append(answer.end_to_end_id)
         return
@@ -126,6 +138,32 @@ def _apply(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
         return
     report.applied.append(f"{invoice} rejected {answer.reason or '(no reason)'}")
     _returned(collection, answer, at)
+
+
+def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
+    """A credit that settles no presentation: a transfer, matched to the one issued invoice whose
+    number its reference names, or left for staff (several or none named: never guessed)."""
+    named = set(INVOICE_NUMBER.findall(answer.reference.upper()))
+    # One number named, of an issued invoice: matched. Several (a payment of several invoices, or
+    # a typo beside the right one): staff decide how it is shared.
+    invoice = (Invoice.objects.filter(number__in=named, status="issued", kind="invoice").first()
+               if len(named) == 1 else None)
+    bank_ref = answer.bank_ref or hashlib.sha256(
+        f"{answer.booked_on}|{answer.amount}|{answer.reference}|{answer.debtor}|{answer.end_to_end_id}".encode()
+    ).hexdigest()
+    try:
+        with transaction.atomic():
+            Transfer.objects.create(bank_ref=bank_ref[:70], bank_file=bank_file, booked_on=answer.booked_on,
+                                    amount=answer.amount or Decimal(0), debtor=answer.debtor[:140],
+                                    reference=answer.reference[:300], invoice=invoice,
+                                    status=TransferStatus.MATCHED if invoice else TransferStatus.UNMATCHED)
+    except IntegrityError:
+        report.unchanged += 1  # the same entry, from another file
+        return
+    if invoice:
+        report.applied.append(f"{invoice.number} transfer")
+    else:
+        report.unmatched.append(answer.reference or answer.end_to_end_id or f"{answer.amount} EUR")
 
 
 def _returned(collection: Collection, answer: Answer, at: datetime) -> None:
@@ -180,17 +218,25 @@ def _camt(name: str, root, namespace: str) -> list[Answer]:
                                                                                     namespaces=ns) or "")[:10]
         booked_on = _date(booked, name, "Ntry/BookgDt")
         credit = _text(entry, "c:CdtDbtInd", ns, name, "CdtDbtInd (CRDT or DBIT) in each Ntry") == "CRDT"
-        for details in entry.iterfind("c:NtryDtls/c:TxDtls", ns):
-            e2e = details.findtext("c:Refs/c:EndToEndId", namespaces=ns)
-            if not e2e or e2e == "NOTPROVIDED":
-                continue
-            amount = details.findtext("c:Amt", namespaces=ns) or details.findtext("c:AmtDtls/c:TxAmt/c:Amt",
-                                                                                  namespaces=ns)
+        entry_ref = entry.findtext("c:AcctSvcrRef", default="", namespaces=ns)
+        entry_amount = entry.findtext("c:Amt", namespaces=ns)
+        for index, details in enumerate(entry.iterfind("c:NtryDtls/c:TxDtls", ns)):
+            e2e = details.findtext("c:Refs/c:EndToEndId", namespaces=ns) or ""
+            e2e = "" if e2e == "NOTPROVIDED" else e2e
+            amount = (details.findtext("c:Amt", namespaces=ns) or details.findtext("c:AmtDtls/c:TxAmt/c:Amt",
+                                                                                   namespaces=ns) or entry_amount)
+            amount = _amount(amount, name) if amount else None
             reason = details.findtext("c:RtrInf/c:Rsn/c:Cd", default="", namespaces=ns)
             if credit and not reason:
-                answers.append(Answer("paid", e2e, booked_on, _amount(amount, name) if amount else None))
-            elif not credit:
-                answers.append(Answer("rejected", e2e, booked_on, _amount(amount, name) if amount else None, reason))
+                texts = [*details.iterfind("c:RmtInf/c:Ustrd", ns), *details.iterfind("c:RmtInf/c:Strd//c:Ref", ns)]
+                debtor = (details.findtext("c:RltdPties/c:Dbtr/c:Pty/c:Nm", namespaces=ns)
+                          or details.findtext("c:RltdPties/c:Dbtr/c:Nm", default="", namespaces=ns))
+                tx_ref = details.findtext("c:Refs/c:AcctSvcrRef", default="", namespaces=ns)
+                answers.append(Answer("paid" if e2e else "credit", e2e, booked_on, amount,
+                                      reference=" ".join(t.text or "" for t in texts).strip(), debtor=debtor,
+                                      bank_ref=tx_ref or (f"{entry_ref}/{index}" if entry_ref else "")))
+            elif not credit and e2e:
+                answers.append(Answer("rejected", e2e, booked_on, amount, reason))
     return answers
 
 
