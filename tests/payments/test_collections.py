@@ -114,3 +114,18 @@ def test_a_printed_date_sooner_than_the_notice_is_refused_at_start_up(settings):
     assert (error.id, error.msg) == ("telcobill.E006", "TELCOBILL_DIRECT_DEBIT_DAYS=7 is shorter than "
                                      "TELCOBILL_SEPA_PRENOTIFICATION_DAYS=14: invoices would print a collection "
                                      "date sooner than the notice allows")
+
+
+def test_a_mandate_unused_for_36_months_lapses(account, capsys):
+    from datetime import UTC, datetime
+
+    from telcobill.payments.services.mandates import lapse_unused_mandates
+
+    Mandate.objects.update(signed_at=datetime(2023, 11, 10, 9, tzinfo=UTC))
+    assert lapse_unused_mandates(date(2026, 11, 10)) == []  # 36 months to the day: still valid
+    Mandate.objects.update(last_collected_on=date(2023, 11, 9))
+    call_command("sepa", "lapse")  # today, 28 November 2026 or later
+    assert f"1 mandate(s) lapsed after 36 months unused: TB-{account.number}-001" in capsys.readouterr().out
+    mandate = Mandate.objects.get()
+    assert (mandate.status, mandate.end_reason) == (MandateStatus.LAPSED, "unused since 2023-11-09")
+    assert AuditEvent.objects.filter(kind="payments.mandate_lapsed").count() == 1

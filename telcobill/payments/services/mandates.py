@@ -1,11 +1,14 @@
 """Creating a SEPA mandate: the IBAN checked and its bank found, a unique mandate reference, the
-previous mandate of the account revoked (a new IBAN is a new mandate), an audit event."""
+previous mandate of the account revoked (a new IBAN is a new mandate), an audit event. Mandates
+unused for 36 months lapse."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
@@ -60,3 +63,32 @@ def create_mandate(account: BillingAccount, *, iban: str, holder: str, street: s
         data={"account": account.number, "mandate": mandate.reference, "iban_end": compact[-4:],
               "replaces": previous.reference if previous else None})
     return mandate
+
+
+LAPSE_MONTHS = 36
+
+
+def lapse_unused_mandates(today: date | None = None) -> list[str]:
+    """Mandates with no collection presented for 36 months (counted from the signature when there
+    never was one) lapse (SEPA rulebook); returns their references. A new debit needs a new mandate."""
+    today = today or timezone.localdate()
+    limit = _months_before(today, LAPSE_MONTHS)
+    stale = Mandate.objects.filter(status=MandateStatus.ACTIVE).filter(
+        Q(last_collected_on__lt=limit) | Q(last_collected_on__isnull=True, signed_at__date__lt=limit))
+    lapsed = []
+    for mandate in stale.select_related("billing_account__customer"):
+        since = mandate.last_collected_on or "signature"
+        Mandate.objects.filter(pk=mandate.pk).update(status=MandateStatus.LAPSED, ended_at=timezone.now(),
+                                                     end_reason=f"unused since {since}")
+        AuditEvent.objects.create(kind="payments.mandate_lapsed", customer=mandate.billing_account.customer,
+                                  summary=f"Mandat {mandate.reference} caduc : aucun prélèvement depuis 36 mois",
+                                  data={"mandate": mandate.reference})
+        lapsed.append(mandate.reference)
+    return lapsed
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

@@ -2,6 +2,7 @@
 
     telcobill sepa collect --date 2026-11-20 [-o FILE]   the pain.008 batch of the collections due
     telcobill sepa batches                                the batches written so far
+    telcobill sepa lapse                                  end the mandates unused for 36 months
 
 A collection lands in exactly one batch: running `collect` again (or twice at once) writes a new
 batch only of what is newly due. The file is validated against the ISO 20022 schema first.
@@ -19,6 +20,7 @@ from rich.table import Table
 from telcobill.cli.base import refusals_as_errors
 from telcobill.payments.models import CollectionBatch
 from telcobill.payments.services.collections import batch_file, collect
+from telcobill.payments.services.mandates import lapse_unused_mandates
 
 
 def _date(value: str) -> date:
@@ -37,10 +39,16 @@ class Command(BaseCommand):
         run.add_argument("--date", required=True, help="the collection date (ReqdColltnDt), like 2026-11-20")
         run.add_argument("-o", "--output", default=None, help="also copy the file here")
         actions.add_parser("batches", help="the batches written so far")
+        actions.add_parser("lapse", help="end the mandates unused for 36 months (run monthly)")
 
     @refusals_as_errors
     def handle(self, *args, **options) -> None:
         console = Console()
+        if options["action"] == "lapse":
+            lapsed = lapse_unused_mandates()
+            console.print(f"{len(lapsed)} mandate(s) lapsed after 36 months unused"
+                          + (f": {', '.join(lapsed)}" if lapsed else ""))
+            return
         if options["action"] == "batches":
             table = Table("batch", "collection date", "debits", "total (EUR)", "file")
             for batch in CollectionBatch.objects.all()[:50]:
