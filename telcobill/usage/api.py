@@ -10,8 +10,9 @@ import json
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
+from .csvfile import Row
 from .models import UsageSource, hash_token
-from .services.ingest import Row, ingest_rows
+from .services.ingest import ingest_rows
 
 MAX_RECORDS = 10_000
 FIELDS = ("record_id", "msisdn", "type", "direction", "started_at", "peer", "peer_kind", "duration_s",

@@ -50,24 +50,17 @@ def connect(engine: str = "duckdb", *, spark_master: str = "local[2]", spark_mem
     return con
 
 
-def _idiv_for(con):
-    name = "div" if con.name == "pyspark" else "tb_idiv"
+def _idiv_for(con, *, wide: bool = True):
+    """Exact integer division of non-negative integers: of 38-digit decimals (`wide`, products of
+    money), or of 64-bit integers (no 128-bit arithmetic: quantities)."""
+    name = "div" if con.name == "pyspark" else ("tb_idiv" if wide else "tb_idiv64")
+    kind = D38 if wide else dt.int64
 
-    @ibis.udf.scalar.builtin(name=name)
-    def idiv(a: D38, b: D38) -> dt.int64:
+    @ibis.udf.scalar.builtin(name=name, signature=((kind, kind), dt.int64))
+    def idiv(a, b):
         """Exact integer division of non-negative integers."""
 
     return idiv
-
-
-def _idiv64_for(con):
-    name = "div" if con.name == "pyspark" else "tb_idiv64"
-
-    @ibis.udf.scalar.builtin(name=name)
-    def idiv64(a: dt.int64, b: dt.int64) -> dt.int64:
-        """Exact integer division of non-negative 64-bit integers (no 128-bit arithmetic)."""
-
-    return idiv64
 
 
 def _materialize(con, table):
@@ -150,7 +143,6 @@ def static_tables(tariff: Tariff, plans: Sequence[PlanPeriod], groups: Sequence[
         "networks": pa.table({"network": list(tariff.roaming_networks),
                               "network_zone": list(tariff.roaming_networks.values())},
                              schema=pa.schema([("network", pa.string()), ("network_zone", pa.string())])),
-        "like_home": pa.table({"like_zone": sorted(tariff.like_home)}, schema=pa.schema([("like_zone", pa.string())])),
         "plans": pa.table({"p_line": [r[0] for r in plan_rows], "profile": [r[1] for r in plan_rows],
                            "p_from": [r[2] for r in plan_rows], "p_to": [r[3] for r in plan_rows]},
                           schema=pa.schema([("p_line", pa.int64()), ("profile", pa.int64()), ("p_from", pa.date32()),
@@ -338,6 +330,17 @@ def _named(value, mapping: dict, to):
     return value.cases(*mapping.items(), else_=ibis.null(to))
 
 
+def _charge_name(charge, peer):
+    """The charge of a rated record or sum: its class's, or for content from no known provider,
+    the provider its peer names."""
+    return charge.coalesce("content:" + peer)
+
+
+def _vat_rule(vat_id, tariff: Tariff):
+    """The VAT rule's code from its number (`_vat_ids`)."""
+    return _named(vat_id, {number: name for name, number in _vat_ids(tariff).items()}, dt.string)
+
+
 def _vat_ids(tariff: Tariff) -> dict[str, int]:
     """VAT rules numbered, the standard rule first (0)."""
     return {name: number for number, name in enumerate(
@@ -351,12 +354,10 @@ def rate_expr(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups:
     r, _, peers = _rated(con, records, tariff, plans, groups, month_first)
     named = peers.select(n_peer_id="peer_id", peer="pe_peer")
     r = r.join(named, r.peer_id == named.n_peer_id)
-    names = {number: name for name, number in _vat_ids(tariff).items()}
     return r.select(
         "source", "record_id", "line_id", "started_at", "bucket", "rounded", "included", "chargeable",
-        "amount_micros", "section", zone=r.rz, special=r.special.fill_null(""),
-        vat_rule=_named(r.vat_id, names, dt.string),
-        charge=r.charge.coalesce("content:" + r.peer), group=r.g_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
+        "amount_micros", "section", zone=r.rz, special=r.special.fill_null(""), vat_rule=_vat_rule(r.vat_id, tariff),
+        charge=_charge_name(r.charge, r.peer), group=r.g_key.fill_null(""), eu_group=r.eu_key.fill_null(""),
         direction=r.direction, peer=r.peer,
     ).select(*OUTPUT)
 
@@ -421,7 +422,7 @@ def _rated(con, records, tariff: Tariff, plans: Sequence[PlanPeriod], groups: Se
                          c_elig="elig", c_like_data="like_data", c_minimum="minimum", c_increment="increment")
     r = r.join(pre, [r[k] == pre["k_" + k] for k in CLASS_KEYS])
     q = r.quantity.fill_null(0)
-    steps = _idiv64_for(con)(q + r.c_increment - 1, r.c_increment)
+    steps = _idiv_for(con, wide=False)(q + r.c_increment - 1, r.c_increment)
     rounded = ibis.cases((r.type.isin(["sms", "mms"]), 1), (r.type == "content", 0), (q == 0, 0),
                          else_=ibis.greatest(r.c_minimum, steps * r.c_increment))
     r = r.select("source", "record_id", "line_id", "started_at", "peer_id", "amount", "class_id", "rz",
@@ -530,10 +531,9 @@ def rate_totals(con, records, tariff: Tariff, plans, groups, month_first: date, 
         sums = sums.join(charges, sums.charge_id == charges.n_charge)
         named = peers.select(n_peer_id="peer_id", n_peer="pe_peer")
         sums = sums.left_join(named, sums.content_peer == named.n_peer_id)
-        names = {number: name for name, number in _vat_ids(tariff).items()}
         return sums.select(
-            "line_id", charge=sums.n_name.coalesce("content:" + sums.n_peer), section=sums.n_section,
-            vat_rule=_named(sums.vat_id, names, dt.string), records=sums.records, rounded=sums.rounded,
+            "line_id", charge=_charge_name(sums.n_name, sums.n_peer), section=sums.n_section,
+            vat_rule=_vat_rule(sums.vat_id, tariff), records=sums.records, rounded=sums.rounded,
             chargeable=sums.chargeable, amount_micros=sums.amount_micros).to_pyarrow()
     lines = records.select("line_id").distinct().to_pyarrow().column("line_id").to_pylist()
     assignment = line_parts(groups, lines, parts)

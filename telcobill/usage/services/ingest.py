@@ -62,13 +62,6 @@ class IngestResult:
         self.line_ids |= other.line_ids
 
 
-@dataclass(frozen=True)
-class Row:
-    line_number: int
-    raw: str
-    fields: dict
-
-
 class Checker:
     """What a record must satisfy beyond its format: a line in service at its time, zones the
     catalogue knows, not older than the retention nor in the future."""
@@ -194,19 +187,24 @@ def ingest_blocks(source: UsageSource, blocks: Iterable[Block], *, origin: str, 
     now = now or timezone.now()
     checker = Checker(load_tariff(), now)
     result = IngestResult()
-    chunk: list[Block] = []
     size = settings.USAGE["chunk_records"]
+
+    def ingest(chunk: list[Block]) -> None:
+        done = _Chunk(chunk)
+        result.add(_ingest_chunk(source, done, checker, origin, channel, now, reprocessed))
+        if progress:
+            progress(len(done))
+
+    chunk: list[Block] = []
+    count = 0
     for block in blocks:
         chunk.append(block)
-        if sum(map(len, chunk)) >= size:
-            result.add(_ingest_chunk(source, _Chunk(chunk), checker, origin, channel, now, reprocessed))
-            if progress:
-                progress(sum(map(len, chunk)))
-            chunk = []
+        count += len(block)
+        if count >= size:
+            ingest(chunk)
+            chunk, count = [], 0
     if chunk or not result.batch_ids:
-        result.add(_ingest_chunk(source, _Chunk(chunk), checker, origin, channel, now, reprocessed))
-        if progress:
-            progress(sum(map(len, chunk)))
+        ingest(chunk)
     return result
 
 

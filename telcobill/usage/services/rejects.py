@@ -7,8 +7,9 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from ..csvfile import Row
 from ..models import RejectedRecord, RejectStatus, UsageSource
-from .ingest import IngestResult, Row, ingest_rows
+from .ingest import IngestResult, ingest_rows
 
 
 def reprocess_rejects(*, source: UsageSource | None = None, ids: list[int] | None = None, now=None) -> IngestResult:
