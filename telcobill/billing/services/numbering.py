@@ -6,6 +6,7 @@ serialize writers), so concurrent issuers queue and a rolled-back issue gives it
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -25,6 +26,13 @@ def series_code(kind: str, issue_date: date) -> str:
 
 def format_number(series: str, value: int) -> str:
     return f"{series}-{value:06d}"
+
+
+def invoice_number_pattern() -> re.Pattern:
+    """Invoice numbers as `series_code` and `format_number` write them (F2026-000123), to find
+    them in free text such as the reference of a bank transfer."""
+    prefix = re.escape(settings.BILLING["invoice_series_prefix"])
+    return re.compile(rf"(?<![A-Za-z0-9]){prefix}\d{{4}}-\d{{6}}(?![0-9])")
 
 
 def take_numbers(series: str, count: int, issue_date: date) -> list[str]:

@@ -13,7 +13,6 @@ A file that is not one of these is refused whole, with what was expected.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,7 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from telcobill.billing.models import Invoice
+from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
+from telcobill.billing.services.numbering import invoice_number_pattern
 from telcobill.customers.models import AuditEvent
 from telcobill.errors import Invalid
 
@@ -44,8 +44,6 @@ RETRY = {"AM04"}
 STOP_MANDATE = {"AC04", "AC06", "MD01", "MD07"}
 DISPUTE = {"MD06", "MS02"}
 ISO = "urn:iso:std:iso:20022:tech:xsd:"
-# An invoice number as invoices print it ("Référence à indiquer : F2026-000123").
-INVOICE_NUMBER = re.compile(r"\b[A-Z]{1,4}\d{4}-\d{6}\b")
 
 
 @dataclass(frozen=True)
@@ -95,31 +93,54 @@ def import_bank_file(path: str | Path) -> ImportReport:
         raise Invalid(f"{path}: cannot be read ({error.strerror})") from None
     kind, answers = read_bank_file(path.name, data)
     report = ImportReport(path.name, kind)
+    digest = hashlib.sha256(data).hexdigest()
     try:
         with transaction.atomic():
-            bank_file = BankFile.objects.create(sha256=hashlib.sha256(data).hexdigest(), name=path.name[:200],
-                                                kind=kind, entries=len(answers))
+            bank_file = BankFile.objects.create(sha256=digest, name=path.name[:200], kind=kind, entries=len(answers))
+            known = _Known(answers)
             for answer in answers:
-                _apply(answer, bank_file, report)
+                _apply(answer, bank_file, report, known)
     except IntegrityError:
         # The same content was imported before (or is being, concurrently): nothing to do.
-        if not BankFile.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+        if not BankFile.objects.filter(sha256=digest).exists():
             raise
         report.already_imported = True
         report.applied, report.unmatched, report.unchanged = [], [], 0
     return report
 
 
-def _apply(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
-    submitted = (PaymentEvent.objects.filter(kind=PaymentEventKind.SUBMITTED, end_to_end_id=answer.end_to_end_id)
-                 .select_related("collection").first()) if answer.end_to_end_id else None
-    if submitted is None and answer.kind in ("paid", "credit"):
-        _transfer(answer, bank_file, report)
+class _Known:
+    """What a file's answers refer to, read in three queries: the presentations they name (by
+    end-to-end id) with their collections, locked, and the invoices their credits name."""
+
+    def __init__(self, answers: list[Answer]):
+        self.pattern = invoice_number_pattern()
+        presented = PaymentEvent.objects.filter(
+            kind=PaymentEventKind.SUBMITTED, end_to_end_id__in={a.end_to_end_id for a in answers if a.end_to_end_id})
+        self.presentations = dict(presented.values_list("end_to_end_id", "collection_id"))
+        # Only the collections are locked (PostgreSQL; SQLite's writer lock covers it all).
+        self.collections = (Collection.objects.select_for_update(of=("self",)).select_related("invoice")
+                            .in_bulk(set(self.presentations.values())))
+        numbers = {number for a in answers if a.kind in ("paid", "credit") for number in self.named(a)}
+        self.invoices = Invoice.objects.filter(number__in=numbers, status=InvoiceStatus.ISSUED,
+                                               kind=DocumentKind.INVOICE).in_bulk(field_name="number")
+
+    def collection(self, answer: Answer) -> Collection | None:
+        return self.collections.get(self.presentations.get(answer.end_to_end_id))
+
+    def named(self, answer: Answer) -> set[str]:
+        """The invoice numbers a credit's reference names."""
+        return set(self.pattern.findall(answer.reference.upper()))
+
+
+def _apply(answer: Answer, bank_file: BankFile, report: ImportReport, known: _Known) -> None:
+    collection = known.collection(answer)
+    if collection is None and answer.kind in ("paid", "credit"):
+        _transfer(answer, bank_file, report, known)
         return
-    if submitted is None:
+    if collection is None:
         report.unmatched.append(answer.end_to_end_id)
         return
-    collection = Collection.objects.select_for_update().get(pk=submitted.collection_id)
     kind = PaymentEventKind.PAID if answer.kind == "paid" else PaymentEventKind.REJECTED
     at = timezone.make_aware(datetime.combine(answer.booked_on, time(12)))
     try:
@@ -140,14 +161,13 @@ def _apply(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
     _returned(collection, answer, at)
 
 
-def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport) -> None:
+def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport, known: _Known) -> None:
     """A credit that settles no presentation: a transfer, matched to the one issued invoice whose
     number its reference names, or left for staff (several or none named: never guessed)."""
-    named = set(INVOICE_NUMBER.findall(answer.reference.upper()))
+    named = known.named(answer)
     # One number named, of an issued invoice: matched. Several (a payment of several invoices, or
     # a typo beside the right one): staff decide how it is shared.
-    invoice = (Invoice.objects.filter(number__in=named, status="issued", kind="invoice").first()
-               if len(named) == 1 else None)
+    invoice = known.invoices.get(next(iter(named))) if len(named) == 1 else None
     bank_ref = answer.bank_ref or hashlib.sha256(
         f"{answer.booked_on}|{answer.amount}|{answer.reference}|{answer.debtor}|{answer.end_to_end_id}".encode()
     ).hexdigest()
@@ -167,7 +187,8 @@ def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport) -> None
 
 
 def _returned(collection: Collection, answer: Answer, at: datetime) -> None:
-    mandate = Mandate.objects.select_for_update().get(pk=collection.mandate_id)
+    mandate = (Mandate.objects.select_for_update(of=("self",)).select_related("billing_account__customer")
+               .get(pk=collection.mandate_id))
     if collection.sequence == "FRST" and not mandate.collections.filter(status=CollectionStatus.PAID).exists():
         # The first presentation failed: the next one is a first one again.
         Mandate.objects.filter(pk=mandate.pk).update(first_collected_on=None)

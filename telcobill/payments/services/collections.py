@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from telcobill.billing.models import Invoice
+from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import PaymentMethod
 
 from ..models import (
@@ -37,7 +37,7 @@ def plan_collections(invoice_ids: list[int] | None = None) -> int:
     """Plan a collection for every issued invoice to be debited that has none (of `invoice_ids`,
     the invoices just issued, when given); returns how many."""
     delay = timedelta(days=settings.PAYMENTS["prenotification_days"])
-    invoices = Invoice.objects.filter(status="issued", kind="invoice", total_gross__gt=0,
+    invoices = Invoice.objects.filter(status=InvoiceStatus.ISSUED, kind=DocumentKind.INVOICE, total_gross__gt=0,
                                       billing_account__payment_method=PaymentMethod.DIRECT_DEBIT,
                                       collection__isnull=True)
     if invoice_ids is not None:
@@ -75,8 +75,7 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
             return None
         now = now or timezone.now()
         message_id = f"TB{now:%Y%m%d%H%M%S%f}"[:35]
-        mandates = {m.pk: m for m in Mandate.objects.filter(pk__in={c.mandate_id for c in claimed})
-                    .select_related("billing_account")}
+        mandates = Mandate.objects.in_bulk({c.mandate_id for c in claimed})
         invoices = dict(Invoice.objects.filter(pk__in=[c.invoice_id for c in claimed]).values_list("pk", "number"))
         groups: dict[str, list[pain.Debit]] = {"FRST": [], "RCUR": []}
         for collection in claimed:

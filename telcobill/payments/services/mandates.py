@@ -4,7 +4,6 @@ unused for 36 months lapse."""
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from telcobill.billing.proration import add_months
 from telcobill.customers.models import AuditEvent, BillingAccount, Person
 from telcobill.errors import Invalid
 
@@ -72,7 +72,7 @@ def lapse_unused_mandates(today: date | None = None) -> list[str]:
     """Mandates with no collection presented for 36 months (counted from the signature when there
     never was one) lapse (SEPA rulebook); returns their references. A new debit needs a new mandate."""
     today = today or timezone.localdate()
-    limit = _months_before(today, LAPSE_MONTHS)
+    limit = add_months(today, -LAPSE_MONTHS)
     stale = Mandate.objects.filter(status=MandateStatus.ACTIVE).filter(
         Q(last_collected_on__lt=limit) | Q(last_collected_on__isnull=True, signed_at__date__lt=limit))
     lapsed = []
@@ -85,10 +85,3 @@ def lapse_unused_mandates(today: date | None = None) -> list[str]:
                                   data={"mandate": mandate.reference})
         lapsed.append(mandate.reference)
     return lapsed
-
-
-def _months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
