@@ -31,12 +31,12 @@ class Mandate(models.Model):
     country = models.CharField(_("pays"), max_length=2, default="FR")
     signed_at = models.DateTimeField(_("signé le"))
     channel = models.CharField(_("canal"), max_length=16)  # web, app, paper, phone
-    status = models.CharField(max_length=8, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=200, blank=True)
+    status = models.CharField(_("statut"), max_length=8, choices=MandateStatus.choices, default=MandateStatus.ACTIVE)
+    ended_at = models.DateTimeField(_("fin le"), null=True, blank=True)
+    end_reason = models.CharField(_("motif de fin"), max_length=200, blank=True)
     # The first collection is presented as FRST, the others as RCUR; 36 months without one: lapsed.
-    first_collected_on = models.DateField(null=True, blank=True)
-    last_collected_on = models.DateField(null=True, blank=True)
+    first_collected_on = models.DateField(_("premier prélèvement"), null=True, blank=True)
+    last_collected_on = models.DateField(_("dernier prélèvement"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mandat SEPA")
@@ -59,13 +59,13 @@ class CollectionStatus(models.TextChoices):
 class CollectionBatch(models.Model):
     """One pain.008 file: the collections of a collection date, each in exactly one batch."""
 
-    message_id = models.CharField(max_length=35, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    message_id = models.CharField(_("identifiant de remise"), max_length=35, unique=True)
+    created_at = models.DateTimeField(_("écrite le"), auto_now_add=True)
     collect_on = models.DateField(_("date de prélèvement"))
-    count = models.PositiveIntegerField(default=0)
-    total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
-    path = models.CharField(max_length=300)  # the file's name in PAYMENTS["sepa_dir"]
-    sha256 = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(_("prélèvements"), default=0)
+    total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, default=0)
+    path = models.CharField(_("fichier"), max_length=300)  # the file's name in PAYMENTS["sepa_dir"]
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("remise de prélèvements")
@@ -79,16 +79,19 @@ class CollectionBatch(models.Model):
 class Collection(models.Model):
     """An invoice to be collected by direct debit on a date (the invoice is the pre-notification)."""
 
-    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="collection")
-    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="collections")
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="collection",
+                                   verbose_name=_("facture"))
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="collections",
+                                verbose_name=_("mandat"))
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     collect_on = models.DateField(_("date de prélèvement"))
-    end_to_end_id = models.CharField(max_length=35, unique=True)
-    status = models.CharField(max_length=10, choices=CollectionStatus.choices, default=CollectionStatus.PLANNED)
-    sequence = models.CharField(max_length=4, blank=True)  # FRST | RCUR, set when batched
-    attempt = models.PositiveSmallIntegerField(default=1)  # 2: presented again after AM04
+    end_to_end_id = models.CharField(_("référence de bout en bout"), max_length=35, unique=True)
+    status = models.CharField(_("statut"), max_length=10, choices=CollectionStatus.choices,
+                              default=CollectionStatus.PLANNED)
+    sequence = models.CharField(_("séquence"), max_length=4, blank=True)  # FRST | RCUR, set when batched
+    attempt = models.PositiveSmallIntegerField(_("présentation"), default=1)  # 2: presented again after AM04
     batch = models.ForeignKey(CollectionBatch, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="collections")
+                              related_name="collections", verbose_name=_("remise"))
 
     class Meta:
         verbose_name = _("prélèvement")
@@ -103,11 +106,11 @@ class BankFile(models.Model):
     """A bank file imported (pain.002 status report, camt.053 statement, camt.054 notification):
     the same file imported again is recognised by its content and changes nothing."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=12)  # pain.002 | camt.053 | camt.054
-    imported_at = models.DateTimeField(auto_now_add=True)
-    entries = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=12)  # pain.002 | camt.053 | camt.054
+    imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
+    entries = models.PositiveIntegerField(_("réponses"), default=0)
 
     class Meta:
         verbose_name = _("fichier bancaire")
@@ -130,13 +133,15 @@ class PaymentEvent(models.Model):
     """What happened to a collection, in order: the ledger's rows for direct debits. A bank's
     answer about one presentation (its end-to-end id) is applied once: unique (kind, end_to_end_id)."""
 
-    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=10, choices=PaymentEventKind.choices)
-    at = models.DateTimeField()
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    end_to_end_id = models.CharField(max_length=35)  # the presentation it is about
-    reason_code = models.CharField(max_length=4, blank=True)  # ISO 20022 (AM04, MD06...)
-    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    collection = models.ForeignKey(Collection, on_delete=models.PROTECT, related_name="events",
+                                   verbose_name=_("prélèvement"))
+    kind = models.CharField(_("événement"), max_length=10, choices=PaymentEventKind.choices)
+    at = models.DateTimeField(_("le"))
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    end_to_end_id = models.CharField(_("présentation"), max_length=35)  # the presentation it is about
+    reason_code = models.CharField(_("motif"), max_length=4, blank=True)  # ISO 20022 (AM04, MD06...)
+    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+                                  verbose_name=_("fichier bancaire"))
 
     class Meta:
         verbose_name = _("événement de paiement")
@@ -146,7 +151,7 @@ class PaymentEvent(models.Model):
                                                name="one_event_per_kind_and_presentation")]
 
     def __str__(self) -> str:
-        return f"{self.end_to_end_id} {self.kind}"
+        return f"{self.end_to_end_id} — {self.get_kind_display()}"
 
 
 class TransferStatus(models.TextChoices):
@@ -158,14 +163,16 @@ class Transfer(models.Model):
     """A credit transfer received from a customer, matched to an invoice by the reference the
     invoice asks for (its number) — or waiting for staff when no single invoice is named."""
 
-    bank_ref = models.CharField(max_length=70, unique=True)  # the bank's reference of the entry
-    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, related_name="transfers")
+    bank_ref = models.CharField(_("référence bancaire"), max_length=70, unique=True)  # the bank's, of the entry
+    bank_file = models.ForeignKey(BankFile, on_delete=models.PROTECT, related_name="transfers",
+                                  verbose_name=_("fichier bancaire"))
     booked_on = models.DateField(_("date de valeur"))
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     debtor = models.CharField(_("donneur d'ordre"), max_length=140, blank=True)
     reference = models.CharField(_("référence"), max_length=300, blank=True)
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers")
-    status = models.CharField(max_length=10, choices=TransferStatus.choices)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="transfers",
+                                verbose_name=_("facture"))
+    status = models.CharField(_("statut"), max_length=10, choices=TransferStatus.choices)
 
     class Meta:
         verbose_name = _("virement reçu")
