@@ -221,6 +221,23 @@ PAYMENTS = {
     "retry_days": int(env("TELCOBILL_SEPA_RETRY_DAYS", "7")),
     # Where the pain.008 / pain.001 files are kept (the back office lists and serves them).
     "sepa_dir": DATA_DIR / "sepa",
+    # Business customers paying late (Code de commerce L441-10): penalties at this yearly rate
+    # (ECB refinancing rate + 10 points by default) and the fixed EUR 40 recovery indemnity.
+    "late_penalty_rate": env("TELCOBILL_LATE_PENALTY_RATE", "12.15"),
+    "recovery_indemnity": env("TELCOBILL_RECOVERY_INDEMNITY", "40.00"),
+    # Payment plans a customer may set up alone: at most this many monthly instalments, each at
+    # least this much, for an overdue amount of at most this much (staff may go beyond).
+    "plan_max_instalments": int(env("TELCOBILL_PLAN_MAX_INSTALMENTS", "6")),
+    "plan_min_instalment": env("TELCOBILL_PLAN_MIN_INSTALMENT", "15.00"),
+    "plan_max_amount": env("TELCOBILL_PLAN_MAX_AMOUNT", "1500.00"),
+    # An instalment not paid this many days after its date breaks the plan: dunning resumes.
+    "plan_grace_days": int(env("TELCOBILL_PLAN_GRACE_DAYS", "5")),
+    # Card payments: "stripe" with its keys, or "" (the card option then says it is unavailable).
+    "card_provider": env("TELCOBILL_CARD_PROVIDER", "stripe" if env("TELCOBILL_STRIPE_SECRET_KEY") else ""),
+    "stripe_secret_key": env("TELCOBILL_STRIPE_SECRET_KEY"),
+    "stripe_webhook_secret": env("TELCOBILL_STRIPE_WEBHOOK_SECRET"),
+    # Where the provider sends the customer back after a hosted payment page.
+    "public_url": env("TELCOBILL_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 
 # --- Usage ------------------------------------------------------------------------------------

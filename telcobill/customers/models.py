@@ -184,6 +184,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("prénom"), max_length=100, blank=True)
     last_name = models.CharField(_("nom"), max_length=100, blank=True)
     language = models.CharField(_("langue"), max_length=2, default="fr")
+    # Where security codes and notices go: "email" or "sms" (a person with only a mobile: sms).
+    notify_by = models.CharField(_("recevoir les codes par"), max_length=5, default="email",
+                                 choices=[("email", _("E-mail")), ("sms", _("SMS"))])
     is_staff = models.BooleanField(_("équipe de l'opérateur"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)

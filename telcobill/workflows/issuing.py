@@ -9,6 +9,7 @@ from django.db import transaction
 from telcobill.billing.models import Invoice
 from telcobill.billing.services.issue import issue_documents
 from telcobill.documents.tasks import render_documents_task
+from telcobill.payments.services import ledger
 from telcobill.payments.services.collections import plan_collections
 
 
@@ -20,7 +21,10 @@ def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -
         issued = issue_documents(drafts, issue_date=issue_date, now=now)
         if issued:
             ids = [d.pk for d in issued]
-            # An invoice to be paid by direct debit is issued with its collection planned.
+            # Each document is a ledger entry; a credit the account had pays the new invoices.
+            ledger.record_documents(issued)
+            # An invoice to be paid by direct debit is issued with its collection planned (for
+            # what the credit left open).
             plan_collections(ids)
             transaction.on_commit(lambda: render_documents_task.enqueue(ids), robust=True)
     return issued

@@ -32,13 +32,18 @@ from ..models import (
     BankFile,
     Collection,
     CollectionStatus,
+    Dispute,
+    EntryKind,
+    LedgerEntry,
     Mandate,
     MandateStatus,
+    Method,
     PaymentEvent,
     PaymentEventKind,
     Transfer,
     TransferStatus,
 )
+from . import ledger
 
 RETRY = {"AM04"}
 STOP_MANDATE = {"AC04", "AC06", "MD01", "MD07"}
@@ -155,9 +160,18 @@ def _apply(answer: Answer, bank_file: BankFile, report: ImportReport, known: _Kn
     if kind == PaymentEventKind.PAID:
         if collection.end_to_end_id == answer.end_to_end_id and collection.status == CollectionStatus.SUBMITTED:
             Collection.objects.filter(pk=collection.pk).update(status=CollectionStatus.PAID)
+        ledger.record_payment(collection.invoice.billing_account_id, amount=answer.amount or collection.amount,
+                              on=answer.booked_on, method=Method.DIRECT_DEBIT, reference=answer.end_to_end_id,
+                              label=f"Prélèvement {invoice}", invoices=[collection.invoice_id], collection=collection)
         report.applied.append(f"{invoice} paid")
         return
     report.applied.append(f"{invoice} rejected {answer.reason or '(no reason)'}")
+    # Returned after it was settled: the payment comes off the ledger and the invoice is open again.
+    paid = LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, method=Method.DIRECT_DEBIT,
+                                      reference=answer.end_to_end_id).first()
+    if paid:
+        ledger.reverse_payment(paid, on=answer.booked_on, reference=answer.end_to_end_id,
+                               label=f"Prélèvement {invoice} retourné ({answer.reason or 'sans motif'})")
     _returned(collection, answer, at)
 
 
@@ -173,7 +187,7 @@ def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport, known: 
     ).hexdigest()
     try:
         with transaction.atomic():
-            Transfer.objects.create(bank_ref=bank_ref[:70], bank_file=bank_file, booked_on=answer.booked_on,
+            transfer = Transfer.objects.create(bank_ref=bank_ref[:70], bank_file=bank_file, booked_on=answer.booked_on,
                                     amount=answer.amount or Decimal(0), debtor=answer.debtor[:140],
                                     reference=answer.reference[:300], invoice=invoice,
                                     status=TransferStatus.MATCHED if invoice else TransferStatus.UNMATCHED)
@@ -181,6 +195,10 @@ def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport, known: 
         report.unchanged += 1  # the same entry, from another file
         return
     if invoice:
+        ledger.record_payment(invoice.billing_account_id, amount=answer.amount or Decimal(0), on=answer.booked_on,
+                              method=Method.TRANSFER, reference=bank_ref[:70],
+                              label=f"Virement {answer.debtor or ''} ({invoice.number})".replace("  ", " "),
+                              invoices=[invoice.pk], transfer=transfer)
         report.applied.append(f"{invoice.number} transfer")
     else:
         report.unmatched.append(answer.reference or answer.end_to_end_id or f"{answer.amount} EUR")
@@ -202,6 +220,9 @@ def _returned(collection: Collection, answer: Answer, at: datetime) -> None:
         return
     if answer.reason in DISPUTE:
         Collection.objects.filter(pk=collection.pk).update(status=CollectionStatus.DISPUTED)
+        if not Dispute.objects.filter(invoice_id=collection.invoice_id, outcome="").exists():
+            Dispute.objects.create(invoice_id=collection.invoice_id, opened_at=at, reason_code=answer.reason,
+                                   description=f"Prélèvement contesté auprès de la banque ({answer.reason})")
         PaymentEvent.objects.create(collection=collection, kind=PaymentEventKind.DISPUTED, at=at,
                                     end_to_end_id=answer.end_to_end_id, amount=collection.amount,
                                     reason_code=answer.reason)

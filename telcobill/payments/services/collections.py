@@ -30,7 +30,7 @@ from ..models import (
     PaymentEvent,
     PaymentEventKind,
 )
-from . import pain
+from . import ledger, pain
 
 
 def plan_collections(invoice_ids: list[int] | None = None) -> int:
@@ -47,9 +47,12 @@ def plan_collections(invoice_ids: list[int] | None = None) -> int:
     mandates = {m.billing_account_id: m for m in Mandate.objects.filter(
         status=MandateStatus.ACTIVE, billing_account_id__in={i.billing_account_id for i in invoices})}
     invoices = [invoice for invoice in invoices if invoice.billing_account_id in mandates]
-    planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id], amount=invoice.total_gross,
+    # A credit on the account (a credit note, an overpayment) already paid part or all of it.
+    left = ledger.open_amounts([invoice.pk for invoice in invoices])
+    planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id],
+                          amount=left.get(invoice.pk, invoice.total_gross),
                           collect_on=_collection_date(invoice, delay), end_to_end_id=invoice.number)
-               for invoice in invoices]
+               for invoice in invoices if left.get(invoice.pk, invoice.total_gross) > 0]
     # A concurrent planner may have planned some: the one-to-one key keeps one, the others are skipped.
     Collection.objects.bulk_create(planned, batch_size=2000, ignore_conflicts=True)
     return len(planned)
@@ -71,6 +74,15 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
         # transactions); a second run waits, then finds them batched.
         claimed = list(Collection.objects.select_for_update().filter(
             status=CollectionStatus.PLANNED, batch__isnull=True, collect_on__lte=on).order_by("pk"))
+        # What is still open is collected: a credit note, a transfer or a card payment since the
+        # invoice may have paid part of it, or all (the collection is then cancelled).
+        left = ledger.open_amounts([c.invoice_id for c in claimed])
+        cancelled = [c for c in claimed if left.get(c.invoice_id, c.amount) <= 0]
+        if cancelled:
+            Collection.objects.filter(pk__in=[c.pk for c in cancelled]).update(status=CollectionStatus.CANCELLED)
+        claimed = [c for c in claimed if left.get(c.invoice_id, c.amount) > 0]
+        for collection in claimed:
+            collection.amount = min(collection.amount, left.get(collection.invoice_id, collection.amount))
         if not claimed:
             return None
         now = now or timezone.now()
@@ -96,7 +108,7 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
         for collection in claimed:
             collection.batch = batch
             collection.status = CollectionStatus.SUBMITTED
-        Collection.objects.bulk_update(claimed, ["batch", "status", "sequence"], batch_size=2000)
+        Collection.objects.bulk_update(claimed, ["batch", "status", "sequence", "amount"], batch_size=2000)
         PaymentEvent.objects.bulk_create([
             PaymentEvent(collection=c, kind=PaymentEventKind.SUBMITTED, at=now, amount=c.amount,
                          end_to_end_id=c.end_to_end_id) for c in claimed], batch_size=2000)

@@ -1,0 +1,265 @@
+"""The ledger: every movement of a billing account's money as a row, and what settles what.
+
+Obligations of the customer (an issued invoice, a payment that came back, a refund paid out) are
+positive entries; funds (a payment received, a credit note, a write-off) are negative ones. An
+`Allocation` says which funds settle which obligation. Everything else is derived:
+
+- an invoice's open amount is its entry minus what was allocated to it;
+- an account's credit is its funds not allocated yet, applied to the oldest open obligations as
+  soon as there are any (a credit note or an overpayment pays the next invoice);
+- its balance is the sum of its entries (= what is open − the credit not yet used).
+
+Each change locks the billing account's row first, so two payments of one account never allocate
+the same euro twice; different accounts never wait for each other. A payment, a reversal and a
+refund are recorded once per (method, reference): a webhook or a bank file applied again finds
+its entry and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
+from telcobill.customers.models import AuditEvent, BillingAccount, Person
+from telcobill.errors import Invalid, NotAllowed
+
+from ..models import FUNDS, OBLIGATIONS, Allocation, EntryKind, LedgerEntry, Method
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Balance:
+    owed: Decimal  # open obligations (invoices not paid, returned payments)
+    credit: Decimal  # funds not used yet (an overpayment, a credit note larger than what is open)
+
+    @property
+    def balance(self) -> Decimal:
+        """What the customer owes (negative: what the operator owes them)."""
+        return self.owed - self.credit
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+def open_amounts(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each issued invoice's amount still to pay (invoices with no entry: their total)."""
+    ids = list(invoice_ids)
+    result = {pk: total for pk, total in Invoice.objects.filter(pk__in=ids, kind=DocumentKind.INVOICE)
+              .values_list("pk", "total_gross")}
+    for invoice_id, amount, allocated in (LedgerEntry.objects.filter(invoice_id__in=ids, kind=EntryKind.INVOICE)
+                                          .annotate(allocated=Coalesce(Sum("allocations_in__amount"), ZERO))
+                                          .values_list("invoice_id", "amount", "allocated")):
+        result[invoice_id] = amount - allocated
+    return result
+
+
+def open_amount(invoice: Invoice) -> Decimal:
+    return open_amounts([invoice.pk]).get(invoice.pk, ZERO)
+
+
+def balance(account: BillingAccount | int) -> Balance:
+    account_id = getattr(account, "pk", account)
+    entries = (LedgerEntry.objects.filter(billing_account_id=account_id)
+               .annotate(into=Coalesce(Sum("allocations_in__amount"), ZERO))
+               .values_list("pk", "kind", "amount", "into"))
+    out = dict(LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=FUNDS)
+               .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO)).values_list("pk", "used"))
+    owed = credit = ZERO
+    for pk, kind, amount, into in entries:
+        if kind in OBLIGATIONS:
+            owed += amount - into
+        else:
+            credit += -amount - out.get(pk, ZERO)
+    return Balance(owed=owed, credit=credit)
+
+
+def _open_obligations(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
+    rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=OBLIGATIONS)
+            .annotate(allocated=Coalesce(Sum("allocations_in__amount"), ZERO)).order_by("on", "pk"))
+    return [(entry, entry.amount - entry.allocated) for entry in rows if entry.amount - entry.allocated > 0]
+
+
+def _available_funds(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
+    rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=FUNDS)
+            .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO)).order_by("on", "pk"))
+    return [(entry, -entry.amount - entry.used) for entry in rows if -entry.amount - entry.used > 0]
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+def _lock(account_id: int) -> None:
+    """Serialize the ledger changes of one account (PostgreSQL row lock; SQLite locks the base)."""
+    BillingAccount.objects.select_for_update().filter(pk=account_id).values_list("pk", flat=True).first()
+
+
+def _allocate(source: LedgerEntry, targets: list[tuple[LedgerEntry, Decimal]], available: Decimal, on: date,
+              rows: list[Allocation]) -> Decimal:
+    """Allocate up to `available` of `source` to `targets` in order; returns what is left."""
+    for index, (target, open_) in enumerate(targets):
+        if available <= 0:
+            break
+        amount = min(open_, available)
+        if amount <= 0:
+            continue
+        rows.append(Allocation(source=source, target=target, amount=amount, on=on))
+        targets[index] = (target, open_ - amount)
+        available -= amount
+    return available
+
+
+def settle(account_id: int, on: date | None = None, *, first: list[int] | None = None) -> None:
+    """Apply the account's unused funds to its open obligations: those of `first` (invoice ids)
+    first, then the oldest. Call with the account locked (inside `transaction.atomic`)."""
+    funds = _available_funds(account_id)
+    if not funds:
+        return
+    obligations = _open_obligations(account_id)
+    if first:
+        order = {invoice_id: index for index, invoice_id in enumerate(first)}
+        obligations.sort(key=lambda item: (order.get(item[0].invoice_id, len(order)), item[0].on, item[0].pk))
+    if not obligations:
+        return
+    on = on or timezone.localdate()
+    rows: list[Allocation] = []
+    for source, available in funds:
+        _allocate(source, obligations, available, on, rows)
+    Allocation.objects.bulk_create(rows)
+
+
+def record_documents(documents: list[Invoice]) -> None:
+    """The entries of documents just issued: an invoice is owed, a credit note is funds that first
+    settle the invoice it corrects, then whatever else is open; any credit the account had pays
+    the new invoices. Called in the issuing transaction."""
+    documents = [d for d in documents if d.status == InvoiceStatus.ISSUED]
+    if not documents:
+        return
+    entries = []
+    for document in documents:
+        credit_note = document.kind == DocumentKind.CREDIT_NOTE
+        entries.append(LedgerEntry(
+            billing_account_id=document.billing_account_id, on=document.issue_date, invoice=document,
+            kind=EntryKind.CREDIT_NOTE if credit_note else EntryKind.INVOICE,
+            amount=-document.total_gross if credit_note else document.total_gross,
+            reference=document.number, label=f"{'Avoir' if credit_note else 'Facture'} {document.number}"))
+    LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+    # Only accounts with funds to apply need settling: one query finds them.
+    accounts = {d.billing_account_id for d in documents}
+    with_funds = set(LedgerEntry.objects.filter(billing_account_id__in=accounts, kind__in=FUNDS)
+                     .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO))
+                     .filter(used__lt=-F("amount")).values_list("billing_account_id", flat=True))
+    corrected = defaultdict(list)
+    for document in documents:
+        if document.kind == DocumentKind.CREDIT_NOTE and document.corrects_id:
+            corrected[document.billing_account_id].append(document.corrects_id)
+    for account_id in sorted(with_funds):
+        _lock(account_id)
+        settle(account_id, on=documents[0].issue_date, first=corrected.get(account_id))
+
+
+def record_payment(account: BillingAccount | int, *, amount: Decimal, on: date, method: str, reference: str,
+                   label: str, invoices: list[int] | None = None, collection=None, transfer=None,
+                   by: Person | None = None) -> tuple[LedgerEntry, bool]:
+    """A payment received: it settles `invoices` first (in that order), then the oldest open
+    obligations; what is left is credit for the next invoice. Returns (entry, created): the same
+    (method, reference) recorded again returns the first entry, unchanged."""
+    account_id = getattr(account, "pk", account)
+    if amount <= 0:
+        raise Invalid(f"payment {reference}: amount {amount} must be positive")
+    if method not in Method.values or not method:
+        raise Invalid(f"payment {reference}: method {method!r} is not one of {', '.join(Method.values[1:])}")
+    with transaction.atomic():
+        _lock(account_id)
+        existing = LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, method=method, reference=reference).first()
+        if existing:
+            return existing, False
+        try:
+            with transaction.atomic():
+                entry = LedgerEntry.objects.create(
+                    billing_account_id=account_id, kind=EntryKind.PAYMENT, on=on, amount=-amount, method=method,
+                    reference=reference[:70], label=label[:200], collection=collection, transfer=transfer,
+                    created_by=by)
+        except IntegrityError:  # recorded concurrently under another account's lock
+            return LedgerEntry.objects.get(kind=EntryKind.PAYMENT, method=method, reference=reference), False
+        settle(account_id, on=on, first=invoices)
+    return entry, True
+
+
+def reverse_payment(payment: LedgerEntry, *, on: date, reference: str, label: str,
+                    by: Person | None = None) -> tuple[LedgerEntry, bool]:
+    """A payment that came back (a settled debit returned, a card charge disputed): what it settled
+    is open again, and it no longer counts as credit. Once per (method, reference)."""
+    if payment.kind != EntryKind.PAYMENT:
+        raise NotAllowed(f"entry {payment.pk} is a {payment.kind}, not a payment")
+    with transaction.atomic():
+        _lock(payment.billing_account_id)
+        existing = LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, method=payment.method,
+                                              reference=reference).first()
+        if existing:
+            return existing, False
+        reversal = LedgerEntry.objects.create(
+            billing_account_id=payment.billing_account_id, kind=EntryKind.REVERSAL, on=on, amount=-payment.amount,
+            method=payment.method, reference=reference[:70], label=label[:200], reverses=payment,
+            collection=payment.collection, transfer=payment.transfer, created_by=by)
+        # Undo what the payment settled (negative rows keep the history), then let it settle its reversal.
+        undo = (Allocation.objects.filter(source=payment).values("target_id")
+                .annotate(total=Sum("amount")).filter(total__gt=0))
+        Allocation.objects.bulk_create(
+            [Allocation(source=payment, target_id=row["target_id"], amount=-row["total"], on=on) for row in undo]
+            + [Allocation(source=payment, target=reversal, amount=-payment.amount, on=on)])
+        # Other funds (credit) may settle what reopened.
+        settle(payment.billing_account_id, on=on)
+    return reversal, True
+
+
+def write_off(invoice: Invoice, *, amount: Decimal | None = None, reason: str, by: Person | None = None,
+              on: date | None = None) -> LedgerEntry:
+    """Give up on (part of) what an invoice still owes: a loss for the operator, audited."""
+    on = on or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("reason: say why the amount is written off")
+    with transaction.atomic():
+        _lock(invoice.billing_account_id)
+        target = LedgerEntry.objects.filter(invoice=invoice, kind=EntryKind.INVOICE).first()
+        if target is None:
+            raise NotAllowed(f"{invoice}: not an issued invoice")
+        left = open_amount(invoice)
+        amount = left if amount is None else amount
+        if amount <= 0 or amount > left:
+            raise Invalid(f"amount {amount}: {invoice.number} has {left} open; write off at most that")
+        entry = LedgerEntry.objects.create(
+            billing_account_id=invoice.billing_account_id, kind=EntryKind.WRITE_OFF, on=on, amount=-amount,
+            reference=invoice.number, label=f"Perte sur {invoice.number} : {reason}"[:200], invoice=invoice,
+            created_by=by)
+        Allocation.objects.create(source=entry, target=target, amount=amount, on=on)
+        AuditEvent.objects.create(actor=by, kind="payments.write_off", customer=invoice.billing_account.customer,
+                                  summary=f"{invoice.number} : {amount} € passés en perte ({reason})"[:300],
+                                  data={"invoice": invoice.number, "amount": str(amount), "reason": reason})
+    return entry
+
+
+def refund_entry(account_id: int, *, amount: Decimal, on: date, method: str, reference: str, label: str,
+                 by: Person | None = None) -> LedgerEntry:
+    """Money paid back out of the account's credit (called by the refunds service with the account
+    locked): refused when the credit is smaller."""
+    funds = _available_funds(account_id)
+    credit = sum((available for _, available in funds), ZERO)
+    if amount <= 0 or amount > credit:
+        raise Invalid(f"refund of {amount} €: the account's credit is {credit} €; refund at most that")
+    entry = LedgerEntry.objects.create(billing_account_id=account_id, kind=EntryKind.REFUND, on=on, amount=amount,
+                                       method=method, reference=reference[:70], label=label[:200], created_by=by)
+    rows: list[Allocation] = []
+    targets = [(entry, amount)]
+    for source, available in funds:
+        _allocate(source, targets, available, on, rows)
+    Allocation.objects.bulk_create(rows)
+    return entry
