@@ -277,6 +277,9 @@ class Allocation(models.Model):
         verbose_name_plural = _("lettrages")
         indexes = [models.Index(fields=["target"]), models.Index(fields=["source"])]
 
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} {self.amount}"
+
 
 class Dispute(models.Model):
     """A payment the customer contested (a direct debit refunded by their bank, MD06/MS02, a card
