@@ -48,7 +48,10 @@ def check_document(doc, lines) -> list[tuple[str, str]]:
         if line.net_amount != line.net_amount.quantize(Decimal("0.01")):
             problems.append(("TB-DECIMALS", f"{where}: amount with more than 2 decimals"))
     seller, buyer = doc.seller, doc.buyer
-    for key in ("name", "siren", "vat_number", "legal_form", "share_capital", "rcs"):
+    # A document of out-of-scope amounts only (late-payment penalties) carries no VAT number
+    # (EN 16931 BR-O-02); every other one prints the seller's.
+    out_of_scope = bool(lines) and all(line.vat_category == "O" for line in lines)
+    for key in ("name", "siren", "legal_form", "share_capital", "rcs", *(() if out_of_scope else ("vat_number",))):
         if not seller.get(key):
             problems.append(("TB-SELLER", f"seller {key} is missing"))
     if not buyer.get("name") or not buyer.get("address", {}).get("line1") or not buyer.get("address", {}).get("city"):

@@ -35,6 +35,12 @@ from telcobill.errors import Invalid, NotAllowed
 from ..models import FUNDS, OBLIGATIONS, Allocation, EntryKind, LedgerEntry, Method
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _cents(value) -> Decimal:
+    """Sums come back from SQLite with float noise in their last digits: amounts are cents."""
+    return Decimal(value).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def open_amounts(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
     for invoice_id, amount, allocated in (LedgerEntry.objects.filter(invoice_id__in=ids, kind=EntryKind.INVOICE)
                                           .annotate(allocated=Coalesce(Sum("allocations_in__amount"), ZERO))
                                           .values_list("invoice_id", "amount", "allocated")):
-        result[invoice_id] = amount - allocated
+        result[invoice_id] = _cents(amount - allocated)
     return result
 
 
@@ -79,19 +85,20 @@ def balance(account: BillingAccount | int) -> Balance:
             owed += amount - into
         else:
             credit += -amount - out.get(pk, ZERO)
-    return Balance(owed=owed, credit=credit)
+    return Balance(owed=_cents(owed), credit=_cents(credit))
 
 
 def _open_obligations(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
     rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=OBLIGATIONS)
             .annotate(allocated=Coalesce(Sum("allocations_in__amount"), ZERO)).order_by("on", "pk"))
-    return [(entry, entry.amount - entry.allocated) for entry in rows if entry.amount - entry.allocated > 0]
+    return [(entry, _cents(entry.amount - entry.allocated)) for entry in rows
+            if _cents(entry.amount - entry.allocated) > 0]
 
 
 def _available_funds(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
     rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=FUNDS)
             .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO)).order_by("on", "pk"))
-    return [(entry, -entry.amount - entry.used) for entry in rows if -entry.amount - entry.used > 0]
+    return [(entry, _cents(-entry.amount - entry.used)) for entry in rows if _cents(-entry.amount - entry.used) > 0]
 
 
 # --- Writing -------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""ISO 20022 payment initiation files: pain.008.001.08 (SEPA Core direct debit), written with
-lxml and validated against the official XSD (in ../schemas) before anyone gets them."""
+"""ISO 20022 payment initiation files: pain.008.001.08 (SEPA Core direct debit) and
+pain.001.001.09 (SEPA credit transfer, for refunds), written with lxml and validated against the
+official XSDs (in ../schemas) before anyone gets them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from telcobill.errors import Invalid
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 PAIN_008 = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"
+PAIN_001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,16 @@ class Debit:
     iban: str
     bic: str
     remittance: str  # the invoice number
+
+
+@dataclass(frozen=True, slots=True)
+class CreditTransfer:
+    end_to_end_id: str
+    amount: Decimal
+    creditor: str  # the customer paid back
+    iban: str
+    bic: str
+    remittance: str
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,43 @@ def pain008(message_id: str, created_at: datetime, collect_on: date, creditor: C
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
 
 
+def pain001(message_id: str, created_at: datetime, execute_on: date, debtor: Creditor,
+            transfers: list[CreditTransfer]) -> bytes:
+    """The pain.001 document: the operator (debtor here) pays each customer back."""
+    document = etree.Element(f"{{{PAIN_001}}}Document", nsmap={None: PAIN_001})
+    root = _sub(document, "CstmrCdtTrfInitn")
+    total = _money(sum((t.amount for t in transfers), Decimal(0)))
+    header = _sub(root, "GrpHdr")
+    _sub(header, "MsgId", message_id)
+    _sub(header, "CreDtTm", created_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    _sub(header, "NbOfTxs", str(len(transfers)))
+    _sub(header, "CtrlSum", total)
+    _sub(_sub(header, "InitgPty"), "Nm", debtor.name[:140])
+    block = _sub(root, "PmtInf")
+    _sub(block, "PmtInfId", f"{message_id}-TRF"[:35])
+    _sub(block, "PmtMtd", "TRF")
+    _sub(block, "NbOfTxs", str(len(transfers)))
+    _sub(block, "CtrlSum", total)
+    _sub(_sub(_sub(block, "PmtTpInf"), "SvcLvl"), "Cd", "SEPA")
+    _sub(_sub(block, "ReqdExctnDt"), "Dt", execute_on.isoformat())
+    party = _sub(block, "Dbtr")
+    _sub(party, "Nm", debtor.name[:140])
+    _address(party, debtor.street, debtor.postcode, debtor.city, debtor.country)
+    _sub(_sub(_sub(block, "DbtrAcct"), "Id"), "IBAN", debtor.iban)
+    _sub(_sub(_sub(block, "DbtrAgt"), "FinInstnId"), "BICFI", debtor.bic)
+    _sub(block, "ChrgBr", "SLEV")
+    for transfer in transfers:
+        tx = _sub(block, "CdtTrfTxInf")
+        _sub(_sub(tx, "PmtId"), "EndToEndId", transfer.end_to_end_id)
+        _sub(_sub(tx, "Amt"), "InstdAmt", _money(transfer.amount)).set("Ccy", "EUR")
+        if transfer.bic:
+            _sub(_sub(_sub(tx, "CdtrAgt"), "FinInstnId"), "BICFI", transfer.bic)
+        _sub(_sub(tx, "Cdtr"), "Nm", transfer.creditor[:140])
+        _sub(_sub(_sub(tx, "CdtrAcct"), "Id"), "IBAN", transfer.iban)
+        _sub(_sub(tx, "RmtInf"), "Ustrd", transfer.remittance[:140])
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8")
+
+
 def validate(xml: bytes, name: str = "pain.008.001.08") -> None:
     """Invalid with the schema's first problems (line and message) unless `xml` is valid."""
     schema = _schema(name)
@@ -113,7 +162,7 @@ def _schema(name: str) -> etree.XMLSchema:
 
 
 def _sub(parent, tag: str, text: str | None = None):
-    element = etree.SubElement(parent, f"{{{PAIN_008}}}{tag}")
+    element = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}{tag}")
     if text is not None:
         element.text = text
     return element
