@@ -236,8 +236,19 @@ PAYMENTS = {
     "card_provider": env("TELCOBILL_CARD_PROVIDER", "stripe" if env("TELCOBILL_STRIPE_SECRET_KEY") else ""),
     "stripe_secret_key": env("TELCOBILL_STRIPE_SECRET_KEY"),
     "stripe_webhook_secret": env("TELCOBILL_STRIPE_WEBHOOK_SECRET"),
+    # Another Stripe API address (stripe-mock, the tests' loopback server); empty: Stripe's own.
+    "stripe_api_base": env("TELCOBILL_STRIPE_API_BASE"),
     # Where the provider sends the customer back after a hosted payment page.
     "public_url": env("TELCOBILL_PUBLIC_URL", "http://127.0.0.1:8000"),
+}
+
+# --- Notifications: security codes and notices by e-mail or SMS -------------------------------
+NOTIFICATIONS = {
+    # An HTTP SMS gateway: POST {"to", "text", "sender"} as JSON with "Authorization: Bearer <token>".
+    # Unset: people who chose SMS (or have only a mobile) cannot receive codes, and asking says so.
+    "sms_gateway_url": env("TELCOBILL_SMS_GATEWAY_URL"),
+    "sms_token": env("TELCOBILL_SMS_TOKEN"),
+    "sms_sender": env("TELCOBILL_SMS_SENDER", "TELCOBILL"),
 }
 
 # --- Usage ------------------------------------------------------------------------------------
@@ -259,4 +270,36 @@ USAGE = {
     "roaming_cap": env("TELCOBILL_ROAMING_CAP", "50.00"),
     # API batches smaller than this many records are compacted into one file per month.
     "compact_below": int(env("TELCOBILL_USAGE_COMPACT_BELOW", "50000")),
+}
+
+
+# --- Accounting exports (docs/accounting.md) ---------------------------------------------------
+def _account(key: str, number: str, label: str) -> dict[str, str]:
+    """An account of the operator's chart: TELCOBILL_ACCOUNT_<KEY> and TELCOBILL_ACCOUNT_<KEY>_LABEL."""
+    return {"number": env(f"TELCOBILL_ACCOUNT_{key}", number), "label": env(f"TELCOBILL_ACCOUNT_{key}_LABEL", label)}
+
+
+ACCOUNTING = {
+    # The fiscal year ends on this day (MM-DD): `telcobill accounting fec --year Y` exports the year ending in Y.
+    "fiscal_year_end": env("TELCOBILL_FISCAL_YEAR_END", "12-31"),
+    # The first three digits of a number are a class of the plan comptable général (checked, E007).
+    "accounts": {
+        "customers": _account("CUSTOMERS", "411000", "Clients"),
+        "revenue": _account("REVENUE", "706000", "Prestations de services"),
+        # Late-payment penalties and the EUR 40 recovery indemnity (invoice section "penalties").
+        "penalties": _account("PENALTIES", "763100", "Revenus des créances commerciales"),
+        "vat_collected": _account("VAT_COLLECTED", "445710", "TVA collectée"),
+        "bank": _account("BANK", "512000", "Banque"),
+        "bad_debts": _account("BAD_DEBTS", "654000", "Pertes sur créances irrécouvrables"),
+        # The counterpart of the customers' balances carried into a new year.
+        "opening": _account("OPENING", "890000", "Bilan d'ouverture"),
+    },
+    "journals": {
+        "opening": {"code": env("TELCOBILL_JOURNAL_OPENING", "AN"), "label": "A-nouveaux"},
+        "sales": {"code": env("TELCOBILL_JOURNAL_SALES", "VE"), "label": "Ventes"},
+        "bank": {"code": env("TELCOBILL_JOURNAL_BANK", "BQ"), "label": "Banque"},
+        "write_offs": {"code": env("TELCOBILL_JOURNAL_WRITE_OFFS", "OD"), "label": "Opérations diverses"},
+    },
+    # Where `telcobill accounting fec` writes the FEC when no -o is given.
+    "export_dir": DATA_DIR / "accounting",
 }

@@ -10,6 +10,7 @@ from telcobill.billing.models import Invoice
 from telcobill.billing.services.issue import issue_documents
 from telcobill.documents.tasks import render_documents_task
 from telcobill.payments.services import ledger
+from telcobill.payments.tasks import charge_saved_cards_task
 from telcobill.payments.services.collections import plan_collections
 
 
@@ -27,4 +28,6 @@ def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -
             # what the credit left open).
             plan_collections(ids)
             transaction.on_commit(lambda: render_documents_task.enqueue(ids), robust=True)
+            # Accounts paying by a saved card are charged once the invoices exist for sure.
+            transaction.on_commit(lambda: charge_saved_cards_task.enqueue(ids), robust=True)
     return issued

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from telcobill.billing.models import BillRun, Invoice
 from telcobill.customers.models import BillingAccount, Customer, Person
 from telcobill.documents.models import DocumentFile
-from telcobill.payments.models import Collection, CollectionBatch, Mandate
-from telcobill.payments.services import pain
+from telcobill.payments.models import Collection, CollectionBatch, Mandate, PaymentEvent
+from telcobill.payments.services import ledger, pain
 from telcobill.payments.services.collections import batch_file
 
 
@@ -30,15 +30,24 @@ def test_the_demo_is_built_rendered_and_deterministic(capsys):
     assert DocumentFile.objects.filter(rendered_at__isnull=False).count() == len(first)
     assert "staff@telcobill.invalid" in out and "demo-telcobill-2026" in out
     assert Person.objects.get(email="staff@telcobill.invalid").is_staff
-    # Every account paying by direct debit has its mandate; each month's debits went to the bank
-    # in one valid pain.008 batch, on the collection date.
+    # Every account paying by direct debit had its mandate (the bank stops some); each month's
+    # debits went to the bank in one valid pain.008 batch on the collection date, and the debits
+    # returned for insufficient funds were presented again a week later.
     debit = BillingAccount.objects.filter(payment_method="direct_debit")
-    assert Mandate.objects.filter(status="active").count() == debit.count() > 0
-    batches = list(CollectionBatch.objects.order_by("collect_on"))
-    assert len(batches) >= 12 and {b.collect_on.day for b in batches} == {15}
+    assert Mandate.objects.count() == debit.count() > 0
+    batches = list(CollectionBatch.objects.filter(kind="pain.008").order_by("collect_on"))
+    assert len(batches) >= 12 and {b.collect_on.day for b in batches} >= {15}
     for batch in batches:
         pain.validate(batch_file(batch).read_bytes())
-    assert sum(b.count for b in batches) == Collection.objects.filter(batch__isnull=False).count()
+    for batch in CollectionBatch.objects.filter(kind="pain.001"):
+        pain.validate(batch_file(batch).read_bytes(), "pain.001.001.09")
+    assert sum(b.count for b in batches) == PaymentEvent.objects.filter(kind="submitted").count()
+    # The bank answered every debit, and the ledger reconciles with documents and payments to the cent.
+    assert not Collection.objects.filter(status="submitted", collect_on__lt="2026-11-20").exists()
+    result = ledger.reconcile()
+    assert result.problems == []
+    moved, open_items = result.identity
+    assert moved == open_items and result.totals["paid"] > 0
 
     call_command("demo", seed=3, customers=12)  # already built: kept as it is
     assert _documents() == first

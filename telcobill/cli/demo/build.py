@@ -41,7 +41,7 @@ from telcobill.customers.models import (
 )
 from telcobill.documents.services.render import pending_ids, render_documents
 from telcobill.errors import TelcobillError
-from telcobill.payments.services.collections import collect
+from telcobill.payments.services.dunning import install_default_steps
 from telcobill.payments.services.mandates import create_mandate
 from telcobill.processes import django_pool
 from telcobill.usage.models import UsageSource
@@ -55,6 +55,7 @@ from telcobill.workflows.provisioning import deliver_order
 
 from . import identities, names
 from . import usage as demo_usage
+from .money import MoneyStory
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "demo_catalogue.toml"
 FIRST_DAY = date(2025, 9, 1)
@@ -103,7 +104,10 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
     summary = Summary()
     load_catalogue(CATALOGUE)
     password = make_password(DEMO_PASSWORD)  # hashed once (argon2 is slow by design), shared by demo people
-    Person.objects.create_superuser(STAFF_EMAIL, DEMO_PASSWORD, first_name="Équipe", last_name="Facturation")
+    staff = Person.objects.create_superuser(STAFF_EMAIL, DEMO_PASSWORD, first_name="Équipe",
+                                            last_name="Facturation")
+    story = MoneyStory(rng, Path(settings.DATA_DIR) / "demo-bank", staff, LAST_DAY)
+    install_default_steps()
     summary.logins.append(("Back office (staff)", STAFF_EMAIL))
 
     events: list[Event] = []
@@ -133,7 +137,9 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
     summary.customers = customers
 
     # Tasks would queue ~10,000 renders one by one: the demo renders them in bulk at the end.
-    with (override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}),
+    # Reminders and notices go to an in-memory outbox: the demo's customers have no mailboxes.
+    with (override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+                            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
           ComputePool(2) as pool):
         cycles = _cycles()
         position = 0
@@ -152,11 +158,10 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
                              clock=lambda d=billing_day: datetime(d.year, d.month, d.day, 5, 0, tzinfo=UTC))
             with timer("credit notes"):
                 summary.credit_notes += _gestures(rng, cycle, billing_day)
-            with timer("direct debits"):
-                # The nightly job on the collection date: the month's debits presented to the bank.
-                on = billing_day + timedelta(days=settings.PAYMENTS["prenotification_days"])
-                if on <= LAST_DAY:
-                    collect(on, now=datetime(on.year, on.month, on.day, 4, 0, tzinfo=UTC) - timedelta(days=1))
+            with timer("payments"):
+                # Until the next bill run: debits and the bank's answers, cards, transfers, dunning.
+                story.after_bill_run(cycle, billing_day)
+                story.run_until(next_month(billing_day) if step < len(cycles) else LAST_DAY + timedelta(days=1))
             progress("bill runs", step, len(cycles))
         while position < len(events):
             _apply(events[position])

@@ -20,7 +20,7 @@ billed on their own invoice: only O lines, no VAT numbers (architecture note 4).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -50,6 +50,29 @@ from ..models import (
 from . import ledger
 
 CENT = Decimal("0.01")
+
+# The steps an operator starts with (installed by a migration, editable in the back office):
+# (code, days after the due date, action, audience, e-mail subject, e-mail text).
+DEFAULT_STEPS = [
+    ("reminder-3", 3, "reminder", "all", "Votre facture {number} reste à régler",
+     "Bonjour,\n\nSauf erreur de notre part, votre facture {number} de {amount}, échue le {due_date}, "
+     "n'est pas encore réglée. Vous pouvez la payer par carte depuis votre Espace client.\n\n"
+     "Si vous l'avez réglée entre-temps, merci de ne pas tenir compte de ce message.\n\n{operator}"),
+    ("reminder-10", 10, "reminder", "all", "Deuxième relance : facture {number}",
+     "Bonjour,\n\nVotre facture {number} de {amount}, échue le {due_date}, reste impayée depuis {days} "
+     "jours. Merci de la régler dès que possible depuis votre Espace client, ou de nous contacter pour "
+     "convenir d'un échéancier.\n\nSans règlement, la suspension de vos lignes pourra être envisagée.\n\n"
+     "{operator}"),
+    ("penalty-10", 10, "penalty", "business", "", ""),
+    ("suspension-30", 30, "suspension", "all", "", ""),
+]
+
+
+def install_default_steps() -> None:
+    """The default steps, where missing (a database flushed by `telcobill demo --reset`)."""
+    for code, days, action, audience, subject, body in DEFAULT_STEPS:
+        DunningStep.objects.get_or_create(code=code, defaults={
+            "days": days, "action": action, "audience": audience, "subject": subject, "body": body})
 
 
 @dataclass
@@ -199,7 +222,9 @@ def issue_penalty_invoice(invoice: Invoice, left: Decimal, on: date) -> Invoice:
     if draft.status == InvoiceStatus.HELD:
         rules = ", ".join(p["rule"] for p in draft.problems)
         raise Invalid(f"the penalty invoice for {invoice.number} does not pass validation ({rules}); it is held")
-    issued = issue_and_store([draft], issue_date=on, now=timezone.now())
+    # Issued now, or at the morning of `on` when dunning is run for a past day (a catch-up).
+    now = timezone.now() if on >= timezone.localdate() else datetime.combine(on, time(6), tzinfo=UTC)
+    issued = issue_and_store([draft], issue_date=on, now=now)
     if not issued:
         draft.refresh_from_db()
         raise Invalid(f"the penalty invoice for {invoice.number} was not issued: {draft.problems}")

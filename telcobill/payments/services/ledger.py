@@ -270,3 +270,88 @@ def refund_entry(account_id: int, *, amount: Decimal, on: date, method: str, ref
         _allocate(source, targets, available, on, rows)
     Allocation.objects.bulk_create(rows)
     return entry
+
+
+# --- Reconciliation ------------------------------------------------------------------------------
+
+@dataclass
+class Reconciliation:
+    """The ledger checked against the documents and the payment records, to the cent."""
+
+    totals: dict[str, Decimal]
+    problems: list[str]
+
+    @property
+    def identity(self) -> tuple[Decimal, Decimal]:
+        """(what the movements say is owed, what the open items say): equal when the books hold."""
+        t = self.totals
+        moved = (t["invoiced"] - t["credited"] - t["paid"] + t["reversed"] + t["refunded"] - t["written_off"])
+        return moved, t["owed"] - t["credit"]
+
+
+def reconcile() -> Reconciliation:
+    """Check every issued document has its entry for its total, every settled payment record its
+    payment, no obligation is settled beyond its amount and no funds are used beyond theirs, and
+    that the movements add up to the open items."""
+    from django.db.models import Count
+
+    from ..models import CardPayment, CardPaymentStatus, Collection, CollectionStatus, Transfer, TransferStatus
+
+    problems: list[str] = []
+    documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED)
+    entries = {e.invoice_id: e for e in LedgerEntry.objects.filter(kind__in=[EntryKind.INVOICE,
+                                                                            EntryKind.CREDIT_NOTE])}
+    invoiced = credited = ZERO
+    for pk, number, kind, gross in documents.values_list("pk", "number", "kind", "total_gross"):
+        expected = -gross if kind == DocumentKind.CREDIT_NOTE else gross
+        entry = entries.pop(pk, None)
+        if entry is None:
+            problems.append(f"{number}: issued, no ledger entry")
+        elif entry.amount != expected:
+            problems.append(f"{number}: total {expected}, ledger entry {entry.amount}")
+        if kind == DocumentKind.CREDIT_NOTE:
+            credited += gross
+        else:
+            invoiced += gross
+    problems += [f"ledger entry {e.pk}: its document {e.invoice_id} is not issued" for e in entries.values()]
+
+    payments = {(m, r): -a for m, r, a in LedgerEntry.objects.filter(kind=EntryKind.PAYMENT)
+                .values_list("method", "reference", "amount")}
+    for collection in Collection.objects.filter(status=CollectionStatus.PAID):
+        if (Method.DIRECT_DEBIT, collection.end_to_end_id) not in payments:
+            problems.append(f"debit {collection.end_to_end_id}: paid, not in the ledger")
+    for bank_ref, amount in Transfer.objects.filter(status=TransferStatus.MATCHED).values_list("bank_ref", "amount"):
+        if payments.get((Method.TRANSFER, bank_ref)) != amount:
+            problems.append(f"transfer {bank_ref}: {amount} received, ledger says "
+                            f"{payments.get((Method.TRANSFER, bank_ref))}")
+    card_paid = CardPayment.objects.filter(status=CardPaymentStatus.PAID)
+    for intent, amount in card_paid.values_list("payment_intent", "amount"):
+        if payments.get((Method.CARD, intent)) != amount:
+            problems.append(f"card payment {intent}: {amount} paid, ledger says {payments.get((Method.CARD, intent))}")
+
+    over_in = (LedgerEntry.objects.filter(kind__in=OBLIGATIONS).annotate(n=Count("allocations_in"),
+               allocated=Coalesce(Sum("allocations_in__amount"), ZERO)).filter(n__gt=0))
+    problems += [f"entry {e.pk} ({e.label}): settled {_cents(e.allocated)} of {e.amount}" for e in over_in
+                 if _cents(e.allocated) > e.amount or _cents(e.allocated) < 0]
+    over_out = (LedgerEntry.objects.filter(kind__in=FUNDS).annotate(n=Count("allocations_out"),
+                used=Coalesce(Sum("allocations_out__amount"), ZERO)).filter(n__gt=0))
+    problems += [f"entry {e.pk} ({e.label}): used {_cents(e.used)} of {-e.amount}" for e in over_out
+                 if _cents(e.used) > -e.amount or _cents(e.used) < 0]
+
+    sums = dict(LedgerEntry.objects.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
+    owed = _cents(sum((e.amount - e.allocated for e in over_in), ZERO)
+                  + sum(LedgerEntry.objects.filter(kind__in=OBLIGATIONS, allocations_in__isnull=True)
+                        .values_list("amount", flat=True), ZERO))
+    credit = _cents(sum((-e.amount - e.used for e in over_out), ZERO)
+                    + sum((-a for a in LedgerEntry.objects.filter(kind__in=FUNDS, allocations_out__isnull=True)
+                           .values_list("amount", flat=True)), ZERO))
+    totals = {
+        "invoiced": invoiced, "credited": credited,
+        "paid": _cents(-(sums.get(EntryKind.PAYMENT) or 0)), "reversed": _cents(sums.get(EntryKind.REVERSAL) or 0),
+        "refunded": _cents(sums.get(EntryKind.REFUND) or 0),
+        "written_off": _cents(-(sums.get(EntryKind.WRITE_OFF) or 0)), "owed": owed, "credit": credit}
+    result = Reconciliation(totals, problems)
+    moved, open_items = result.identity
+    if moved != open_items:
+        problems.append(f"movements add up to {moved}, open items to {open_items}")
+    return result

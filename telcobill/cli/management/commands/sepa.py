@@ -3,6 +3,7 @@
     telcobill sepa collect --date 2026-11-20 [-o FILE]   the pain.008 batch of the collections due
     telcobill sepa batches                                the batches written so far
     telcobill sepa lapse                                  end the mandates unused for 36 months
+    telcobill sepa mandate-pdf TB-A000001-001 [-o FILE]   the signed mandate form, as a PDF
 
 A collection lands in exactly one batch: running `collect` again (or twice at once) writes a new
 batch only of what is newly due. The file is validated against the ISO 20022 schema first.
@@ -12,14 +13,17 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
 from telcobill.cli.base import refusals_as_errors
-from telcobill.payments.models import CollectionBatch
+from telcobill.errors import NotFound
+from telcobill.payments.models import CollectionBatch, Mandate
 from telcobill.payments.services.collections import batch_file, collect
+from telcobill.payments.services.mandate_pdf import render_mandate_pdf
 from telcobill.payments.services.mandates import lapse_unused_mandates
 
 
@@ -40,6 +44,9 @@ class Command(BaseCommand):
         run.add_argument("-o", "--output", default=None, help="also copy the file here")
         actions.add_parser("batches", help="the batches written so far")
         actions.add_parser("lapse", help="end the mandates unused for 36 months (run monthly)")
+        form = actions.add_parser("mandate-pdf", help="the mandate form as the debtor signed it, as a PDF")
+        form.add_argument("reference", help="the mandate reference (RUM), like TB-A000001-001")
+        form.add_argument("-o", "--output", default=None, help="where to write it (default: RUM.pdf)")
 
     @refusals_as_errors
     def handle(self, *args, **options) -> None:
@@ -48,6 +55,9 @@ class Command(BaseCommand):
             lapsed = lapse_unused_mandates()
             console.print(f"{len(lapsed)} mandate(s) lapsed after 36 months unused"
                           + (f": {', '.join(lapsed)}" if lapsed else ""))
+            return
+        if options["action"] == "mandate-pdf":
+            self._mandate_pdf(console, options["reference"], options["output"])
             return
         if options["action"] == "batches":
             table = Table("batch", "collection date", "debits", "total (EUR)", "file")
@@ -65,3 +75,11 @@ class Command(BaseCommand):
             shutil.copyfile(path, options["output"])
         console.print(f"Batch {batch.message_id}: {batch.count} debits, EUR {batch.total:.2f}, for "
                       f"{batch.collect_on.isoformat()} — {options['output'] or path} (valid pain.008.001.08)")
+
+    def _mandate_pdf(self, console: Console, reference: str, output: str | None) -> None:
+        mandate = Mandate.objects.select_related("billing_account").filter(reference=reference).first()
+        if mandate is None:
+            raise NotFound(f"no mandate {reference}: check the RUM printed on the invoice (TB-<account>-<n>)")
+        path = Path(output or f"{reference}.pdf")
+        path.write_bytes(render_mandate_pdf(mandate))
+        console.print(f"Mandate {reference} ({mandate.get_status_display()}) — {path}")
