@@ -162,11 +162,7 @@ class MoneyStory:
         left = ledger.open_amount(invoice)
         if left <= 0:
             return
-        payment = CardPayment.objects.create(
-            billing_account_id=invoice.billing_account_id, amount=left, provider="stripe",
-            provider_ref=f"cs_demo_{invoice.number}", url="", created_at=_at(day, 19))
-        payment.invoices.set([invoice])
-        apply_paid(payment, payment_intent=f"pi_demo_{invoice.number}", amount=left, at=_at(day, 19))
+        self._pay_amount(invoice.billing_account_id, [invoice], left, day, invoice.number)
 
     def _plan_transfer(self, invoice: Invoice) -> tuple[date | None, Decimal, str]:
         """Businesses pay by transfer: mostly on time naming the invoice; some late (penalties),
@@ -231,8 +227,7 @@ class MoneyStory:
                 account = invoice.billing_account
                 if account.payment_method == PaymentMethod.CARD:
                     self.done.add("plan")
-                    self._try(lambda a=account: plans.create_plan(a, 3, staff=True, by=self.staff, channel="phone",
-                                                                  on=on))
+                    self._try(lambda a=account: self._plan(a, on))
                     break
         # A double payment: refunded by transfer.
         for entry in Transfer.objects.filter(status=TransferStatus.MATCHED, reference__endswith="(2)"):
@@ -243,6 +238,20 @@ class MoneyStory:
                     a, amount=c, method=Method.TRANSFER, reason="Double paiement", by=self.staff,
                     iban="FR7630004000031234567890143", holder=a.name, on=on))
         send_refunds(on + timedelta(days=1))
+
+    def _plan(self, account, on: date) -> None:
+        """Three instalments agreed by phone; the customer pays the first two by card."""
+        plan = plans.create_plan(account, 3, staff=True, by=self.staff, channel="phone", on=on)
+        invoices = list(plan.invoices.order_by("issue_date"))
+        for instalment in plan.instalments.order_by("number")[:2]:
+            self.at(instalment.due_on, "card", lambda i=instalment: self._pay_amount(
+                account.pk, invoices, i.amount, i.due_on, f"plan{plan.pk}-{i.number}"))
+
+    def _pay_amount(self, account_id: int, invoices: list[Invoice], amount: Decimal, day: date, key: str) -> None:
+        payment = CardPayment.objects.create(billing_account_id=account_id, amount=amount, provider="stripe",
+                                             provider_ref=f"cs_demo_{key}", created_at=_at(day, 19))
+        payment.invoices.set(invoices)
+        apply_paid(payment, payment_intent=f"pi_demo_{key}", amount=amount, at=_at(day, 19))
 
     @staticmethod
     def _try(action: Callable[[], object]) -> None:

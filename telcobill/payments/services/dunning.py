@@ -20,7 +20,7 @@ billed on their own invoice: only O lines, no VAT numbers (architecture note 4).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -222,9 +222,7 @@ def issue_penalty_invoice(invoice: Invoice, left: Decimal, on: date) -> Invoice:
     if draft.status == InvoiceStatus.HELD:
         rules = ", ".join(p["rule"] for p in draft.problems)
         raise Invalid(f"the penalty invoice for {invoice.number} does not pass validation ({rules}); it is held")
-    # Issued now, or at the morning of `on` when dunning is run for a past day (a catch-up).
-    now = timezone.now() if on >= timezone.localdate() else datetime.combine(on, time(6), tzinfo=UTC)
-    issued = issue_and_store([draft], issue_date=on, now=now)
+    issued = issue_and_store([draft], issue_date=on, now=ledger.moment(on))
     if not issued:
         draft.refresh_from_db()
         raise Invalid(f"the penalty invoice for {invoice.number} was not issued: {draft.problems}")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -102,6 +102,13 @@ def _available_funds(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
 
 
 # --- Writing -------------------------------------------------------------------------------------
+
+def moment(on: date) -> datetime:
+    """Now, or the morning of `on` when a use case is run for a past day (a catch-up, the demo)."""
+    if on >= timezone.localdate():
+        return timezone.now()
+    return datetime.combine(on, time(6), tzinfo=UTC)
+
 
 def _lock(account_id: int) -> None:
     """Serialize the ledger changes of one account (PostgreSQL row lock; SQLite locks the base)."""

@@ -100,7 +100,7 @@ def create_plan(account: BillingAccount, count: int, *, first_on: date | None = 
     try:
         with transaction.atomic():
             plan = PaymentPlan.objects.create(billing_account=account, total=total, created_by=by, channel=channel,
-                                              created_at=timezone.now())
+                                              created_at=ledger.moment(on))
             plan.invoices.set(invoices)
             Instalment.objects.bulk_create([Instalment(plan=plan, number=index, due_on=due_on, amount=amount)
                                             for index, (due_on, amount) in enumerate(instalments, start=1)])
