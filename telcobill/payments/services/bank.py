@@ -194,7 +194,7 @@ def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport, known: 
     except IntegrityError:
         report.unchanged += 1  # the same entry, from another file
         return
-    if invoice:
+    if invoice and transfer.amount > 0:
         ledger.record_payment(invoice.billing_account_id, amount=answer.amount or Decimal(0), on=answer.booked_on,
                               method=Method.TRANSFER, reference=bank_ref[:70],
                               label=f"Virement {answer.debtor or ''} ({invoice.number})".replace("  ", " "),
