@@ -10,8 +10,8 @@ from telcobill.billing.models import Invoice
 from telcobill.billing.services.issue import issue_documents
 from telcobill.documents.tasks import render_documents_task
 from telcobill.payments.services import ledger
-from telcobill.payments.tasks import charge_saved_cards_task
 from telcobill.payments.services.collections import plan_collections
+from telcobill.payments.tasks import charge_saved_cards_task
 
 
 def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -> list[Invoice]:
