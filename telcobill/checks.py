@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from stdnum.eu import at_02, vat
@@ -64,3 +66,27 @@ def check_data_dir(app_configs, **kwargs):
     except OSError as exc:
         return [Error(f"TELCOBILL_DATA_DIR {settings.DATA_DIR} is not writable: {exc}", id="telcobill.E005")]
     return []
+
+
+@register()
+def check_accounting(app_configs, **kwargs):
+    """The FEC requires account numbers whose first three characters are digits of the plan comptable
+    général, and a fiscal year end that exists every year (docs/accounting.md)."""
+    accounting = settings.ACCOUNTING
+    errors = []
+    for key, account in accounting["accounts"].items():
+        if not (account["number"][:3].isdigit() and account["number"].isalnum()):
+            errors.append(Error(f"TELCOBILL_ACCOUNT_{key.upper()}={account['number']!r} is not an account number: "
+                                "expected 3 digits of the plan comptable général, then letters or digits",
+                                id="telcobill.E007"))
+    codes = [journal["code"] for journal in accounting["journals"].values()]
+    if len(set(codes)) != len(codes) or not all(code.isalnum() for code in codes):
+        errors.append(Error(f"journal codes {codes}: expected distinct codes of letters and digits",
+                            id="telcobill.E007"))
+    try:
+        month, day = map(int, accounting["fiscal_year_end"].split("-"))
+        date(2025, month, day)  # not a leap year: a 29 February would not exist every year
+    except ValueError:
+        errors.append(Error(f"TELCOBILL_FISCAL_YEAR_END={accounting['fiscal_year_end']!r} is not a day of every "
+                            "year: expected MM-DD, like 12-31", id="telcobill.E007"))
+    return errors
