@@ -162,7 +162,8 @@ def _schema(name: str) -> etree.XMLSchema:
 
 
 def _sub(parent, tag: str, text: str | None = None):
-    element = etree.SubElement(parent, f"{{{etree.QName(parent).namespace}}}{tag}")
+    ns = parent.tag[:parent.tag.index("}") + 1]  # "{urn:iso:...}": the child in its parent's namespace
+    element = etree.SubElement(parent, ns + tag)
     if text is not None:
         element.text = text
     return element
