@@ -129,3 +129,22 @@ def test_a_mandate_unused_for_36_months_lapses(account, capsys):
     mandate = Mandate.objects.get()
     assert (mandate.status, mandate.end_reason) == (MandateStatus.LAPSED, "unused since 2023-11-09")
     assert AuditEvent.objects.filter(kind="payments.mandate_lapsed").count() == 1
+
+
+def test_a_debit_planned_under_a_replaced_mandate_is_presented_under_the_new_one(account, bill, settings, tmp_path):
+    settings.PAYMENTS = {**settings.PAYMENTS, "sepa_dir": tmp_path}
+    bill("2026-11")
+    new = create_mandate(account, iban="DE89370400440532013000", holder="Camille Martin", street="8 rue des Lilas",
+                         postcode="69003", city="Lyon", channel="web")
+    document = etree.fromstring(batch_file(collect(date(2026, 11, 15))).read_bytes())
+    assert (document.findtext(".//p:MndtId", namespaces=NS), document.findtext(".//p:DbtrAcct/p:Id/p:IBAN",
+                                                                                namespaces=NS)) == (
+        new.reference, "DE89370400440532013000")
+
+
+def test_a_debit_whose_mandate_was_stopped_is_cancelled_not_presented(account, bill, settings, tmp_path):
+    settings.PAYMENTS = {**settings.PAYMENTS, "sepa_dir": tmp_path}
+    bill("2026-11")
+    Mandate.objects.update(status=MandateStatus.REVOKED)  # stopped by the bank (AC04 on another debit)
+    assert collect(date(2026, 11, 15)) is None
+    assert Collection.objects.get().status == "cancelled"

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from telcobill.billing.models import Invoice
-from telcobill.customers.models import AuditEvent, PaymentMethod
+from telcobill.customers.models import AuditEvent, PaymentMethod, ProvisioningOrder
 from telcobill.documents.models import DocumentFile
 from telcobill.documents.validation import fatal, validate_cii
 from telcobill.errors import Invalid, NotAllowed
@@ -144,3 +144,46 @@ def test_a_payment_plan_holds_dunning_until_an_instalment_is_missed(individual, 
     assert (report.overdue, report.reminders, report.proposals) == (1, [december.number], [december.number])
     assert ledger.open_amounts([november.pk, december.pk]) == {november.pk: Decimal("0.00"),
                                                                december.pk: Decimal("10.99")}
+
+
+def test_a_penalty_invoice_is_not_collected_by_the_mandate(catalogue, bill, django_capture_on_commit_callbacks):
+    from telcobill.payments.models import Collection
+    from telcobill.payments.services.mandates import create_mandate
+
+    account = make_business()
+    account.payment_method = PaymentMethod.DIRECT_DEBIT
+    account.save()
+    create_mandate(account, iban="FR7630006000011234567890189", holder="Atelier Dupont SARL",
+                   street="14 avenue de la Gare", postcode="33000", city="Bordeaux", channel="paper")
+    activate_line(account=account, msisdn="0612345678", plan_code="PLAN-S", on=date(2026, 11, 1), sim_fee=None)
+    bill("2026-11")
+    invoice = Invoice.objects.get(billing_account=account)
+    Collection.objects.filter(invoice=invoice).update(status="rejected")  # returned (AM05), mandate kept
+    with django_capture_on_commit_callbacks(execute=True):
+        [number] = run_dunning(date(2026, 12, 11)).penalties
+    penalty = Invoice.objects.get(number=number)
+    assert penalty.payment["means_code"] == "58"
+    assert not Collection.objects.filter(invoice=penalty).exists()
+
+
+def test_a_plan_counts_only_what_was_paid_after_it_was_agreed(individual):
+    invoice = Invoice.objects.get(billing_account=individual)
+    ledger.record_payment(individual, amount=Decimal("6.00"), on=date(2026, 12, 1), method=Method.CARD,
+                          reference="pi_part", label="Carte")
+    plan = plans.create_plan(individual, 1, first_on=date(2026, 12, 8), on=date(2026, 12, 1), staff=True)
+    assert plan.total == Decimal("4.99")
+    assert [s.state for s in plans.progress(plan, date(2026, 12, 9))[1]] == ["due"]
+    assert plans.review_plans(date(2026, 12, 14)) == ([], [plan.pk])
+    assert run_dunning(date(2026, 12, 14)).overdue == 1
+    assert ledger.open_amount(invoice) == Decimal("4.99")
+
+
+def test_a_suspension_is_not_approved_once_the_invoice_is_contested(individual, staff):
+    invoice = Invoice.objects.get(billing_account=individual)
+    run_dunning(date(2026, 12, 20))
+    proposal = DunningRecord.objects.get(invoice=invoice, step__code="suspension-30")
+    open_dispute(invoice, description="Montant contesté")
+    with pytest.raises(NotAllowed, match=r"no longer in dunning \(contested, under a payment plan"):
+        decide_suspension(proposal, approve=True, by=staff)
+    assert not ProvisioningOrder.objects.exists()
+    decide_suspension(proposal, approve=False, by=staff, note="Contestation en cours")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from telcobill.billing.models import Invoice
-from telcobill.errors import Invalid
+from telcobill.errors import Invalid, NotAllowed
 from telcobill.payments.models import Allocation, Collection, CollectionStatus, EntryKind, LedgerEntry, Method
 from telcobill.payments.services import ledger
 from telcobill.payments.services.bank import import_bank_file
@@ -129,3 +129,12 @@ def test_an_account_balance_is_the_sum_of_its_entries(business, bill):
     assert balance == ledger.Balance(owed=Decimal("0.00"), credit=Decimal("8.02"))
     assert balance.balance == sum(LedgerEntry.objects.filter(billing_account=business).values_list(
         "amount", flat=True)) == Decimal("-8.02")
+
+
+def test_a_payment_is_returned_once(business):
+    payment, _ = ledger.record_payment(business, amount=Decimal("10.99"), on=date(2026, 11, 20),
+                                       method=Method.CARD, reference="pi_9", label="Carte")
+    ledger.reverse_payment(payment, on=date(2026, 12, 1), reference="dp_1", label="Opposition")
+    with pytest.raises(NotAllowed, match="pi_9 was already returned"):
+        ledger.reverse_payment(payment, on=date(2026, 12, 2), reference="dp_2", label="Opposition")
+    assert ledger.balance(business).balance == Decimal("10.99")

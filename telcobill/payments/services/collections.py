@@ -46,7 +46,10 @@ def plan_collections(invoice_ids: list[int] | None = None) -> int:
                                   "payment"))
     mandates = {m.billing_account_id: m for m in Mandate.objects.filter(
         status=MandateStatus.ACTIVE, billing_account_id__in={i.billing_account_id for i in invoices})}
-    invoices = [invoice for invoice in invoices if invoice.billing_account_id in mandates]
+    # Only what the invoice says is collected by the mandate (means 59): a penalty invoice, paid
+    # by transfer, is not debited.
+    invoices = [invoice for invoice in invoices if invoice.billing_account_id in mandates
+                and (invoice.payment or {}).get("means_code") == "59"]
     # A credit on the account (a credit note, an overpayment) already paid part or all of it.
     left = ledger.open_amounts([invoice.pk for invoice in invoices])
     planned = [Collection(invoice=invoice, mandate=mandates[invoice.billing_account_id],
@@ -72,7 +75,7 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
     with transaction.atomic():
         # Claim: the rows are locked (PostgreSQL) or the database is (SQLite's IMMEDIATE
         # transactions); a second run waits, then finds them batched.
-        claimed = list(Collection.objects.select_for_update().filter(
+        claimed = list(Collection.objects.select_for_update(of=("self",)).select_related("mandate").filter(
             status=CollectionStatus.PLANNED, batch__isnull=True, collect_on__lte=on).order_by("pk"))
         # What is still open is collected: a credit note, a transfer or a card payment since the
         # invoice may have paid part of it, or all (the collection is then cancelled).
@@ -81,13 +84,14 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
         if cancelled:
             Collection.objects.filter(pk__in=[c.pk for c in cancelled]).update(status=CollectionStatus.CANCELLED)
         claimed = [c for c in claimed if left.get(c.invoice_id, c.amount) > 0]
+        claimed = _on_active_mandates(claimed)
         for collection in claimed:
             collection.amount = min(collection.amount, left.get(collection.invoice_id, collection.amount))
         if not claimed:
             return None
         now = now or timezone.now()
         message_id = f"TB{now:%Y%m%d%H%M%S%f}"[:35]
-        mandates = Mandate.objects.in_bulk({c.mandate_id for c in claimed})
+        mandates = {c.mandate_id: c.mandate for c in claimed}
         invoices = dict(Invoice.objects.filter(pk__in=[c.invoice_id for c in claimed]).values_list("pk", "number"))
         groups: dict[str, list[pain.Debit]] = {"FRST": [], "RCUR": []}
         for collection in claimed:
@@ -115,6 +119,27 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
         Mandate.objects.filter(pk__in=list(mandates), first_collected_on__isnull=True).update(first_collected_on=on)
         Mandate.objects.filter(pk__in=list(mandates)).update(last_collected_on=on)
     return batch
+
+
+def _on_active_mandates(claimed: list[Collection]) -> list[Collection]:
+    """A debit is presented only under a mandate in force: one planned under a mandate since
+    replaced (a new IBAN) moves to the new one; without one (stopped by the bank, lapsed) it is
+    cancelled, and the invoice is due like any other (dunning)."""
+    stale = [c for c in claimed if c.mandate.status != MandateStatus.ACTIVE]
+    if not stale:
+        return claimed
+    active = {m.billing_account_id: m for m in Mandate.objects.filter(
+        status=MandateStatus.ACTIVE, billing_account_id__in={c.mandate.billing_account_id for c in stale})}
+    cancelled = []
+    for collection in stale:
+        replacement = active.get(collection.mandate.billing_account_id)
+        if replacement:
+            collection.mandate = replacement
+            Collection.objects.filter(pk=collection.pk).update(mandate=replacement)
+        else:
+            cancelled.append(collection)
+    Collection.objects.filter(pk__in=[c.pk for c in cancelled]).update(status=CollectionStatus.CANCELLED)
+    return [c for c in claimed if c not in cancelled]
 
 
 def batch_file(batch: CollectionBatch) -> Path:

@@ -26,16 +26,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DecimalField, Exists, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from telcobill.billing import parties
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceLine, InvoiceStatus, Section
 from telcobill.billing.totals import compute_totals
 from telcobill.customers.models import AuditEvent, LineStatus, Person, ProvisioningAction, ProvisioningOrder
-from telcobill.errors import Invalid, NotAllowed
+from telcobill.errors import Invalid, NotAllowed, TelcobillError
 
 from ..models import (
+    Allocation,
     Audience,
     Collection,
     CollectionStatus,
@@ -44,6 +46,7 @@ from ..models import (
     DunningRecord,
     DunningStatus,
     DunningStep,
+    EntryKind,
     PaymentPlan,
     PlanStatus,
 )
@@ -83,28 +86,41 @@ class DunningReport:
     penalties: list[str] = field(default_factory=list)  # penalty invoice numbers
     proposals: list[str] = field(default_factory=list)  # invoice numbers proposed for suspension
     skipped: int = 0
+    failures: list[str] = field(default_factory=list)  # steps that could not be taken, and why
 
 
-def overdue(on: date):
-    """Issued invoices past due on `on` that are not waiting for a debit, a dispute or a plan
-    (their open amount is checked by the caller, from the ledger)."""
+def overdue(on: date, account=None):
+    """Issued invoices past due on `on`, with something still open (in SQL: the daily run never
+    reads the paid ones), not waiting for a debit, a dispute or a plan. `left` is annotated; the
+    exact open amount comes from the ledger (`overdue_with_amounts`)."""
     pending_debit = Collection.objects.filter(invoice=OuterRef("pk"), status__in=[CollectionStatus.PLANNED,
                                                                                    CollectionStatus.SUBMITTED])
     open_dispute = Dispute.objects.filter(invoice=OuterRef("pk"), outcome="")
     in_plan = PaymentPlan.objects.filter(invoices=OuterRef("pk"), status=PlanStatus.ACTIVE)
-    return (Invoice.objects.filter(kind=DocumentKind.INVOICE, status=InvoiceStatus.ISSUED, due_date__lt=on,
-                                   total_gross__gt=0)
+    allocated = (Allocation.objects.filter(target__invoice=OuterRef("pk"), target__kind=EntryKind.INVOICE)
+                 .values("target__invoice").annotate(s=Sum("amount")).values("s"))
+    invoices = Invoice.objects.filter(kind=DocumentKind.INVOICE, status=InvoiceStatus.ISSUED, due_date__lt=on,
+                                      total_gross__gt=0)
+    if account is not None:
+        invoices = invoices.filter(billing_account=account)
+    return (invoices.annotate(left=F("total_gross") - Coalesce(Subquery(allocated, output_field=DecimalField()),
+                                                               Value(Decimal(0)), output_field=DecimalField()))
+            .filter(left__gt=Decimal("0.001"))
             .exclude(Exists(pending_debit)).exclude(Exists(open_dispute)).exclude(Exists(in_plan)))
 
 
-def overdue_with_amounts(on: date) -> list[tuple[Invoice, Decimal]]:
-    invoices = list(overdue(on).select_related("billing_account__customer").order_by("due_date", "pk"))
+def overdue_with_amounts(on: date, account=None) -> list[tuple[Invoice, Decimal]]:
+    penalties = InvoiceLine.objects.filter(invoice=OuterRef("pk"), section=Section.PENALTIES)
+    invoices = list(overdue(on, account).select_related("billing_account__customer")
+                    .annotate(is_penalty_invoice=Exists(penalties)).order_by("due_date", "pk"))
     left = ledger.open_amounts([i.pk for i in invoices])
     return [(invoice, left[invoice.pk]) for invoice in invoices if left.get(invoice.pk, 0) > 0]
 
 
 def run_dunning(on: date | None = None) -> DunningReport:
-    """Take every overdue invoice to the steps due by `on`; safe to run twice a day."""
+    """Take every overdue invoice to the steps due by `on`; safe to run twice a day. A step that
+    fails for one invoice (a penalty invoice the checks hold) is reported and retried at the next
+    run; the others go on."""
     on = on or timezone.localdate()
     report = DunningReport(on)
     steps = list(DunningStep.objects.filter(active=True).order_by("days", "pk"))
@@ -115,15 +131,18 @@ def run_dunning(on: date | None = None) -> DunningReport:
         business = invoice.billing_account.customer.is_business
         due = [s for s in steps if s.days <= late and (invoice.pk, s.pk) not in done
                and s.audience in (Audience.ALL, Audience.BUSINESS if business else Audience.INDIVIDUAL)]
-        penalty_invoice = invoice.lines.filter(section=Section.PENALTIES).exists()
         for step in due:
             later_same = any(s.action == step.action and s.days > step.days for s in due)
-            if later_same or (step.action == DunningAction.PENALTY and penalty_invoice):
+            if later_same or (step.action == DunningAction.PENALTY and invoice.is_penalty_invoice):
                 _record(invoice, step, on, DunningStatus.SKIPPED, left, "a later step of this kind was due"
                         if later_same else "no penalty on a penalty invoice")
                 report.skipped += 1
                 continue
-            _take(step, invoice, left, late, on, report)
+            try:
+                _take(step, invoice, left, late, on, report)
+            except TelcobillError as error:
+                report.failures.append(f"{invoice.number} (compte {invoice.billing_account.number}), étape "
+                                       f"{step.code} : {error.message} — réessayé au prochain passage")
     return report
 
 
@@ -249,6 +268,9 @@ def decide_suspension(record: DunningRecord, *, approve: bool, by: Person, note:
             raise NotAllowed(f"this proposal was already decided ({record.get_status_display()})")
         if approve and ledger.open_amount(record.invoice) <= 0:
             raise NotAllowed(f"{record.invoice.number} is paid now: nothing to suspend; decline the proposal")
+        if approve and not overdue(max(timezone.localdate(), record.on)).filter(pk=record.invoice_id).exists():
+            raise NotAllowed(f"{record.invoice.number} is no longer in dunning (contested, under a payment plan, "
+                             f"or a debit is pending): decline the proposal")
         record.status = DunningStatus.APPROVED if approve else DunningStatus.DECLINED
         record.decided_by, record.decided_at = by, timezone.now()
         if note:

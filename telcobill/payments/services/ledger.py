@@ -164,9 +164,13 @@ def record_documents(documents: list[Invoice]) -> None:
             kind=EntryKind.CREDIT_NOTE if credit_note else EntryKind.INVOICE,
             amount=-document.total_gross if credit_note else document.total_gross,
             reference=document.number, label=f"{'Avoir' if credit_note else 'Facture'} {document.number}"))
+    accounts = {d.billing_account_id for d in documents}
+    # Every account issued is locked first (in one ordered query: no deadlock between batches), so
+    # a payment recorded meanwhile either sees these entries or is seen by the settling below.
+    list(BillingAccount.objects.select_for_update().filter(pk__in=accounts).order_by("pk").values_list("pk",
+                                                                                                       flat=True))
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     # Only accounts with funds to apply need settling: one query finds them.
-    accounts = {d.billing_account_id for d in documents}
     with_funds = set(LedgerEntry.objects.filter(billing_account_id__in=accounts, kind__in=FUNDS)
                      .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO))
                      .filter(used__lt=-F("amount")).values_list("billing_account_id", flat=True))
@@ -175,7 +179,6 @@ def record_documents(documents: list[Invoice]) -> None:
         if document.kind == DocumentKind.CREDIT_NOTE and document.corrects_id:
             corrected[document.billing_account_id].append(document.corrects_id)
     for account_id in sorted(with_funds):
-        _lock(account_id)
         settle(account_id, on=documents[0].issue_date, first=corrected.get(account_id))
 
 
@@ -219,6 +222,8 @@ def reverse_payment(payment: LedgerEntry, *, on: date, reference: str, label: st
                                               reference=reference).first()
         if existing:
             return existing, False
+        if LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, reverses=payment).exists():
+            raise NotAllowed(f"payment {payment.reference} was already returned; it cannot be returned twice")
         reversal = LedgerEntry.objects.create(
             billing_account_id=payment.billing_account_id, kind=EntryKind.REVERSAL, on=on, amount=-payment.amount,
             method=payment.method, reference=reference[:70], label=label[:200], reverses=payment,

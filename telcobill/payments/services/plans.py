@@ -2,11 +2,11 @@
 
 A customer may set one up alone within the operator's limits (`PAYMENTS["plan_max_instalments"]`,
 `["plan_min_instalment"]`, `["plan_max_amount"]`); staff may go beyond them. While a plan is kept,
-dunning leaves its invoices alone. Instalments are not separate debts: whatever is paid on the
-plan's invoices after the plan started counts, in order, against the instalments (so a transfer,
-a card payment or a credit note all count). An instalment still not covered `plan_grace_days`
-after its date breaks the plan and dunning resumes where it stopped; a plan whose invoices are all
-paid is completed.
+dunning leaves its invoices alone. Instalments are not separate debts: what the plan's invoices
+stopped owing since it was agreed (its total less what they still owe) counts, in order, against
+the instalments (so a transfer, a card payment or a credit note all count). An instalment still
+not covered `plan_grace_days` after its date breaks the plan and dunning resumes where it
+stopped; a plan whose invoices are all paid is completed.
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from telcobill.billing.proration import add_months
 from telcobill.customers.models import AuditEvent, BillingAccount, Person
 from telcobill.errors import Invalid, NotAllowed
 
-from ..models import Allocation, EntryKind, Instalment, PaymentPlan, PlanStatus
+from ..models import Instalment, PaymentPlan, PlanStatus
 from . import dunning, ledger
 
 CENT = Decimal("0.01")
@@ -46,8 +45,7 @@ def limits() -> Limits:
 def eligible(account: BillingAccount, on: date | None = None) -> tuple[list, Decimal]:
     """The account's overdue invoices a plan can cover (oldest first) and their open total."""
     on = on or timezone.localdate()
-    rows = [(invoice, left) for invoice, left in dunning.overdue_with_amounts(on)
-            if invoice.billing_account_id == account.pk]
+    rows = dunning.overdue_with_amounts(on, account)
     return [invoice for invoice, _ in rows], sum((left for _, left in rows), Decimal("0.00"))
 
 
@@ -122,12 +120,11 @@ class InstalmentState:
 
 
 def progress(plan: PaymentPlan, on: date | None = None) -> tuple[Decimal, list[InstalmentState]]:
-    """What was paid on the plan's invoices since it started, and each instalment's state."""
+    """What was paid on the plan (its total less what its invoices still owe, by any means) and
+    each instalment's state on `on`."""
     on = on or timezone.localdate()
-    start = timezone.localdate(plan.created_at)
-    paid = (Allocation.objects.filter(target__invoice__in=plan.invoices.all(), target__kind=EntryKind.INVOICE,
-                                      on__gte=start, on__lte=on).aggregate(s=Sum("amount"))["s"]
-            or Decimal("0.00"))
+    still_open = sum(ledger.open_amounts(plan.invoices.values_list("pk", flat=True)).values(), Decimal("0.00"))
+    paid = max(plan.total - still_open, Decimal("0.00"))
     grace = timedelta(days=settings.PAYMENTS["plan_grace_days"])
     states, left = [], paid
     for instalment in plan.instalments.order_by("number"):
