@@ -56,3 +56,7 @@ class Command(BaseCommand):
                       f"{len(report.penalties)} penalty invoice(s), {len(report.proposals)} suspension proposal(s), "
                       f"{report.skipped} step(s) skipped; payment plans: {len(completed)} completed, "
                       f"{len(broken)} broken")
+        for failure in report.failures:
+            console.print(f"[red]✗[/red] {failure}")
+        if report.failures:
+            raise CommandError(f"{len(report.failures)} step(s) could not be taken; see above", returncode=1)
