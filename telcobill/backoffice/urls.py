@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import billruns, credit_notes, documents, home, lines
+from .views import billruns, credit_notes, disputes, documents, home, lines, receivables, refunds, transfers
 
 app_name = "backoffice"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("invoices/<str:number>/credit-note/", credit_notes.credit_note, name="credit_note"),
     path("lines/suspend/", lines.suspend_lines, name="line_suspend"),
     path("lines/terminate/", lines.terminate_lines, name="line_terminate"),
+    path("transfers/<int:pk>/assign/", transfers.assign, name="transfer_assign"),
+    path("disputes/<int:pk>/close/", disputes.close, name="dispute_close"),
+    path("accounts/<str:number>/refund/", refunds.refund_account, name="account_refund"),
+    path("receivables/", receivables.receivables, name="receivables"),
 ]

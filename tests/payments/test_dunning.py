@@ -15,10 +15,21 @@ from telcobill.documents.validation import fatal, validate_cii
 from telcobill.errors import Invalid, NotAllowed
 from telcobill.payments.models import DunningRecord, Method, PlanStatus
 from telcobill.payments.services import ledger, plans
-from telcobill.payments.services.dunning import decide_suspension, penalty_amounts, run_dunning
+from telcobill.payments.services.dunning import (
+    decide_suspension,
+    install_default_steps,
+    penalty_amounts,
+    run_dunning,
+)
 from telcobill.payments.services.staff import close_dispute, open_dispute
 from telcobill.workflows.lines import activate_line
 from tests.factories import make_business, make_individual
+
+
+@pytest.fixture(autouse=True)
+def _default_steps(db):
+    """The migration's steps (a transactional test elsewhere may have flushed them)."""
+    install_default_steps()
 
 
 @pytest.fixture

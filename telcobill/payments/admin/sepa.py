@@ -1,11 +1,12 @@
-"""Back office of payments: mandates, collections with their history, the pain.008 batches
-(downloadable) and the bank files imported. Journals: rows are written by the use cases only."""
+"""Mandates (with the signed form as a PDF), collections with their history, the SEPA batches
+(pain.008 debits, pain.001 refunds; downloadable), the bank files imported and the transfers
+received, with the "À rapprocher" queue that staff assign."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,24 +15,33 @@ from django.utils.translation import gettext_lazy as _
 from telcobill.billing.admin.money import euros
 from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
 
-from .models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent, Transfer
-from .services.collections import batch_file
+from ..models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent, Transfer, TransferStatus
+from ..services.collections import batch_file
+from ..services.mandate_pdf import render_mandate_pdf
+from .common import LOOK, may
+
+BATCH_KINDS = {"pain.008": _("Prélèvements (pain.008)"), "pain.001": _("Remboursements (pain.001)")}
 
 
 @admin.register(Mandate)
 class MandateAdmin(ReadOnlyAdmin):
+    empty_value_display = "—"
+
+    class Media:
+        css = LOOK
+
     reference_ = labelled(Mandate, "reference", _("RUM"))
     holder_ = labelled(Mandate, "holder", _("titulaire"))
     status_ = labelled(Mandate, "status", _("statut"))
     signed_at_ = labelled(Mandate, "signed_at", _("signé le"), show=short_date)
     list_display = ["reference_", "account", "holder_", "iban_end", "bic", "status_", "signed_at_",
-                    "last_collected_on"]
+                    "last_collected_on", "pdf"]
     list_filter = [("status", titled(_("statut")))]
     search_fields = ["reference", "holder", "billing_account__number", "billing_account__name"]
     list_select_related = ["billing_account"]
     fields = readonly_fields = ["reference_", "account", "holder_", "iban_end", "bic", "street", "postcode", "city",
                                 "country", "channel", "signed_at_", "status_", "ended_at", "end_reason",
-                                "first_collected_on", "last_collected_on"]
+                                "first_collected_on", "last_collected_on", "pdf"]
 
     @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
     def account(self, obj):
@@ -40,6 +50,24 @@ class MandateAdmin(ReadOnlyAdmin):
     @admin.display(description=_("IBAN"))
     def iban_end(self, obj):
         return f"{obj.iban[:4]} •••• {obj.iban[-4:]}"
+
+    @admin.display(description=_("formulaire signé"))
+    def pdf(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:payments_mandate_pdf", args=[obj.pk]),
+                           _("Mandat (PDF)"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.pdf_view)
+        return [path("<int:pk>/pdf/", view, name="payments_mandate_pdf"), *super().get_urls()]
+
+    def pdf_view(self, request, pk: int):
+        """The mandate form as the debtor signed it: what a bank asks for when a debit is disputed."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        mandate = get_object_or_404(Mandate.objects.select_related("billing_account"), pk=pk)
+        response = HttpResponse(render_mandate_pdf(mandate), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{mandate.reference}.pdf"'
+        return response
 
 
 class EventInline(ReadOnlyInline):
@@ -50,6 +78,11 @@ class EventInline(ReadOnlyInline):
 
 @admin.register(Collection)
 class CollectionAdmin(ReadOnlyAdmin):
+    empty_value_display = "—"
+
+    class Media:
+        css = LOOK
+
     status_ = labelled(Collection, "status", _("statut"))
     collect_on_ = labelled(Collection, "collect_on", _("date de prélèvement"), show=short_date)
     list_display = ["end_to_end_id", "invoice_", "amount_", "collect_on_", "sequence", "attempt", "status_", "batch"]
@@ -72,11 +105,29 @@ class CollectionAdmin(ReadOnlyAdmin):
 
 @admin.register(CollectionBatch)
 class CollectionBatchAdmin(ReadOnlyAdmin):
-    collect_on_ = labelled(CollectionBatch, "collect_on", _("date de prélèvement"), show=short_date)
+    """The SEPA files given to the bank: the debits of a collection date (pain.008) and the refunds
+    by credit transfer (pain.001), each downloadable."""
+
+    empty_value_display = "—"
+
+    class Media:
+        css = LOOK
+
+    collect_on_ = labelled(CollectionBatch, "collect_on", _("date d'exécution"), show=short_date)
     created_at_ = labelled(CollectionBatch, "created_at", _("écrite le"), show=short_date)
-    list_display = ["message_id", "collect_on_", "count", "total_", "created_at_", "download"]
-    fields = readonly_fields = ["message_id", "collect_on_", "count", "total_", "created_at_", "sha256", "download"]
+    list_display = ["message_id", "kind_", "collect_on_", "count_", "total_", "created_at_", "download"]
+    list_filter = [("kind", titled(_("type"), admin.AllValuesFieldListFilter))]
+    fields = readonly_fields = ["message_id", "kind_", "collect_on_", "count_", "total_", "created_at_", "sha256",
+                                "download"]
     date_hierarchy = "collect_on"
+
+    @admin.display(description=_("type"), ordering="kind")
+    def kind_(self, obj):
+        return BATCH_KINDS.get(obj.kind, obj.kind)
+
+    @admin.display(description=_("opérations"), ordering="count")
+    def count_(self, obj):
+        return obj.count
 
     @admin.display(description=_("total"), ordering="total")
     def total_(self, obj):
@@ -85,7 +136,7 @@ class CollectionBatchAdmin(ReadOnlyAdmin):
     @admin.display(description=_("fichier"))
     def download(self, obj):
         url = reverse("admin:payments_collectionbatch_file", args=[obj.pk])
-        return format_html('<a href="{}">pain.008 (XML)</a>', url)
+        return format_html('<a href="{}">{} (XML)</a>', url, obj.kind)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.file_view)
@@ -105,6 +156,11 @@ class CollectionBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(BankFile)
 class BankFileAdmin(ReadOnlyAdmin):
+    empty_value_display = "—"
+
+    class Media:
+        css = LOOK
+
     imported_at_ = labelled(BankFile, "imported_at", _("importé le"), show=short_date)
     list_display = ["name", "kind", "entries", "imported_at_"]
     fields = readonly_fields = ["name", "kind", "entries", "imported_at_", "sha256"]
@@ -113,7 +169,13 @@ class BankFileAdmin(ReadOnlyAdmin):
 
 @admin.register(Transfer)
 class TransferAdmin(ReadOnlyAdmin):
-    """Transfers received; filtered on "À rapprocher", the queue of credits naming no single invoice."""
+    """Transfers received; filtered on "À rapprocher", the queue of credits naming no single invoice,
+    each with its "Affecter…" page."""
+
+    empty_value_display = "—"
+
+    class Media:
+        css = LOOK
 
     status_ = labelled(Transfer, "status", _("statut"))
     booked_on_ = labelled(Transfer, "booked_on", _("date de valeur"), show=short_date)
@@ -124,6 +186,18 @@ class TransferAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ["booked_on_", "amount_", "debtor", "reference", "invoice_", "status_", "bank_ref",
                                 "bank_file"]
 
+    # The "Affecter…" button (in the status column) and field, for staff who may assign transfers only.
+    def get_list_display(self, request):
+        if not may(request, "change_transfer"):
+            return self.list_display
+        return [name if name != "status_" else "status_and_assign" for name in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "assign"] if may(request, "change_transfer") else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
     @admin.display(description=_("montant"), ordering="amount")
     def amount_(self, obj):
         return euros(obj.amount)
@@ -131,3 +205,17 @@ class TransferAdmin(ReadOnlyAdmin):
     @admin.display(description=_("facture"), ordering="invoice__number")
     def invoice_(self, obj):
         return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number) if obj.invoice_id else "—"
+
+    @admin.display(description=_("statut"), ordering="status")
+    def status_and_assign(self, obj):
+        if obj.status != TransferStatus.UNMATCHED:
+            return obj.get_status_display()
+        return format_html('{}<br><a class="button" href="{}">{}</a>', obj.get_status_display(),
+                           reverse("backoffice:transfer_assign", args=[obj.pk]), _("Affecter…"))
+
+    @admin.display(description=_("rapprochement"))
+    def assign(self, obj):
+        if obj.status != TransferStatus.UNMATCHED:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>', reverse("backoffice:transfer_assign", args=[obj.pk]),
+                           _("Affecter…"))
