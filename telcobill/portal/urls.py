@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import home, session
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", views.logout_view, name="logout"),
+    path("", home.home, name="home"),
+    path("connexion/", session.LoginView.as_view(), name="login"),
+    path("deconnexion/", session.logout_view, name="logout"),
+    path("choisir/", session.choose, name="choose"),
+    path("factures/", include("telcobill.portal.invoices.urls")),
 ]

@@ -27,8 +27,8 @@ def test_a_customer_signs_in_from_a_phone(page, live_server, people, tmp_path):
 
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading").first.inner_text() == "Bonjour Léa Dubois"
-    assert "Léa Dubois — Titulaire" in page.content()
+    assert page.get_by_role("heading").first.inner_text() == "Bonjour Léa"
+    assert "C000001 · Titulaire" in page.content()
 
 
 def test_staff_reach_the_back_office(page, live_server, people):

@@ -1,4 +1,4 @@
-"""The customer space's entry: sign-in and home (the pages grow with the customer-space issue)."""
+"""Signing in and out of the customer space, and choosing which customer to manage."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .forms import SignInForm
+from ..access import SESSION_KEY, accesses
+from ..forms import SignInForm
 
 
 class LoginView(DjangoLoginView):
@@ -25,7 +26,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def choose(request: HttpRequest) -> HttpResponse:
+    """A person with access to several customers picks the one they manage now."""
     if request.user.is_staff:
         return redirect("admin:index")
-    return render(request, "portal/home.html", {"accesses": request.user.accesses.select_related("customer")})
+    rows = list(accesses(request.user))
+    if request.method == "POST":
+        wanted = request.POST.get("customer", "")
+        access = next((a for a in rows if str(a.customer_id) == wanted), None)
+        if access is not None:
+            request.session[SESSION_KEY] = access.customer_id
+            return redirect("portal:home")
+    return render(request, "portal/choose.html", {"accesses": rows})

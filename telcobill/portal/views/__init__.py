@@ -1,0 +1,1 @@
+"""The customer space's pages, one module per area."""
