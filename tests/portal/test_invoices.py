@@ -5,7 +5,6 @@ import io
 import zipfile
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from facturx import get_xml_from_pdf
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from telcobill.billing.models import DocumentKind
 from telcobill.documents.models import DocumentFile
-from telcobill.money import to_cents
 from telcobill.documents.services.render import pdf_of
+from telcobill.money import to_cents
 
 from ..access import Space, customer_page
 from .status import statuses
