@@ -8,6 +8,8 @@ from telcobill.billing import db_triggers as _triggers
 from telcobill.workflows.bill_run import run_bill_run
 from tests.factories import make_catalogue
 
+pytest_plugins = ["tests.portal.personas"]  # the customer space's personas, for pages and browsers
+
 
 @pytest.fixture
 def catalogue(db):

@@ -11,7 +11,7 @@ import pytest
 from facturx import get_xml_from_pdf
 
 from telcobill.billing.models import Invoice
-from tests.portal.conftest import PASSWORD, family, person  # noqa: F401 (fixture)
+from tests.portal.personas import PASSWORD, person
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 

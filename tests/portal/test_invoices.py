@@ -12,7 +12,7 @@ from telcobill.billing.models import Invoice
 from telcobill.customers.models import Role
 from telcobill.payments.models import Method
 from telcobill.payments.services import ledger
-from tests.portal.conftest import person
+from tests.portal.personas import person
 
 
 def numbers(response):

@@ -1,5 +1,6 @@
-"""Personas of the customer space: a holder with invoices, a stranger with their own, an
-accountant and a line user of the holder's customer, someone with two customers."""
+"""Personas of the customer space, a plugin of tests/conftest.py (for tests/portal and
+tests/browser): a holder with invoices, a stranger with their own, an accountant and a line user
+of the holder's customer, someone with two customers."""
 
 from datetime import date
 
