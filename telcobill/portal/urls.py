@@ -9,4 +9,8 @@ urlpatterns = [
     path("deconnexion/", session.logout_view, name="logout"),
     path("choisir/", session.choose, name="choose"),
     path("factures/", include("telcobill.portal.invoices.urls")),
+    path("paiement/", include("telcobill.portal.payments.urls")),
+    path("conso/", include("telcobill.portal.usage.urls")),
+    path("lignes/", include("telcobill.portal.lines.urls")),
+    path("compte/", include("telcobill.portal.account.urls")),
 ]
