@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import home, session
+from .views import app, home, session
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", session.LoginView.as_view(), name="login"),
     path("deconnexion/", session.logout_view, name="logout"),
     path("choisir/", session.choose, name="choose"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
     path("factures/", include("telcobill.portal.invoices.urls")),
     path("paiement/", include("telcobill.portal.payments.urls")),
     path("conso/", include("telcobill.portal.usage.urls")),
