@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from telcobill.billing.models import BillRun, Invoice
-from telcobill.customers.models import BillingAccount, Customer, Person
+from telcobill.customers.models import Access, BillingAccount, Customer, Person
 from telcobill.documents.models import DocumentFile
 from telcobill.payments.models import Collection, CollectionBatch, Mandate, PaymentEvent
 from telcobill.payments.services import ledger, pain
@@ -30,6 +30,13 @@ def test_the_demo_is_built_rendered_and_deterministic(capsys):
     assert DocumentFile.objects.filter(rendered_at__isnull=False).count() == len(first)
     assert "staff@telcobill.invalid" in out and "demo-telcobill-2026" in out
     assert Person.objects.get(email="staff@telcobill.invalid").is_staff
+    # Logins for each persona the customer space serves, each one able to sign in.
+    labels = [line.strip().rsplit(" ", 1)[0].strip() for line in out.splitlines()
+              if line.startswith("  ") and ("@" in line or "+33" in line)]
+    assert {"Back office (staff)", "Conseiller du service client (staff)", "Particulier, titulaire",
+            "Professionnel, comptable", "Professionnel, utilisateur d'une ligne"} <= set(labels)
+    line_user = Access.objects.get(role="line_user")
+    assert line_user.line.billing_account.customer == line_user.customer
     # Every account paying by direct debit had its mandate (the bank stops some); each month's
     # debits went to the bank in one valid pain.008 batch on the collection date, and the debits
     # returned for insufficient funds were presented again a week later.

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Count
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
@@ -63,6 +65,7 @@ LAST_DAY = date(2026, 11, 27)
 FIRST_CYCLE, LAST_CYCLE = "2025-10", "2026-11"
 DEMO_PASSWORD = "demo-telcobill-2026"
 STAFF_EMAIL = "staff@telcobill.invalid"
+SUPPORT_EMAIL = "support@telcobill.invalid"
 
 INDIVIDUAL_PLANS = [("forfait_2h", 8), ("forfait_20go", 22), ("forfait_40go", 25), ("forfait_80go_5g", 20),
                     ("forfait_150go_5g", 15), ("forfait_5g_illimite", 10)]
@@ -108,7 +111,6 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
                                             last_name="Facturation")
     story = MoneyStory(rng, Path(settings.DATA_DIR) / "demo-bank", staff, LAST_DAY)
     install_default_steps()
-    summary.logins.append(("Back office (staff)", STAFF_EMAIL))
 
     events: list[Event] = []
     used_msisdns: set[str] = set()
@@ -173,6 +175,8 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             current = date(LAST_DAY.year, LAST_DAY.month, 1)
             _usage_of_month(rng, LAST_DAY, late, month=current)
             refresh_counters([current], list(Line.objects.values_list("pk", flat=True)), now=demo_usage.noon(LAST_DAY))
+    _business_personas(rng, password)
+    summary.logins = demo_logins()
     summary.lines = Line.objects.count()
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
     with timer("PDF rendering"):
@@ -263,13 +267,10 @@ def _customer(rng, index, business, password, used_msisdns, summary) -> BillingA
             payment_terms_days=rng.choice([30, 30, 45]), siret=customer.siret, electronic_address=siren,
             debit_iban=identities.iban(rng) if debit else "", mandate_reference=f"TBM{number}01" if debit else "",
             paperless=rng.random() < 0.9)
-        holder = _person(rng, password, customer, Role.HOLDER, email=f"direction@{_slug(name)}-{number}.example")
-        accountant = _person(rng, password, customer, Role.ACCOUNTANT, email=account.email)
+        _person(rng, password, customer, Role.HOLDER, email=f"direction@{_slug(name)}-{number}.example")
+        _person(rng, password, customer, Role.ACCOUNTANT, email=account.email)
         if rng.random() < 0.4:
             _person(rng, password, customer, Role.MANAGER, email=f"gestion@{_slug(name)}-{number}.example")
-        if not any(label.startswith("Professionnel") for label, _ in summary.logins):
-            summary.logins.append(("Professionnel, titulaire", holder.email))
-            summary.logins.append(("Professionnel, comptable", accountant.email))
         return account
     first, last = rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES)
     customer = Customer.objects.create(number=f"C{number}", kind=CustomerKind.INDIVIDUAL, name=f"{first} {last}",
@@ -285,12 +286,8 @@ def _customer(rng, index, business, password, used_msisdns, summary) -> BillingA
     if rng.random() < 0.1:  # some people only give a mobile number
         mobile = identities.mobile(rng, used_msisdns)
         _person(rng, password, customer, Role.HOLDER, mobile=mobile, first=first, last=last)
-        if not any("mobile" in label for label, _ in summary.logins):
-            summary.logins.append(("Particulier, connexion par mobile", mobile))
     else:
         _person(rng, password, customer, Role.HOLDER, email=email, first=first, last=last)
-        if not any(label.startswith("Particulier,") and "mobile" not in label for label, _ in summary.logins):
-            summary.logins.append(("Particulier, titulaire", email))
     return account
 
 
@@ -300,6 +297,54 @@ def _person(rng, password, customer, role, *, email=None, mobile=None, first="",
                                    last_name=last or rng.choice(names.LAST_NAMES))
     Access.objects.create(person=person, customer=customer, role=role)
     return person
+
+
+def _showcase_business() -> Customer | None:
+    """The business the demo shows: the one whose line count is closest to 20."""
+    counts = (Customer.objects.filter(kind=CustomerKind.BUSINESS).annotate(n=Count("billing_accounts__lines"))
+              .values_list("pk", "n").order_by("pk"))
+    best = min(counts, key=lambda row: (abs(row[1] - 20), row[0]), default=None)
+    return Customer.objects.get(pk=best[0]) if best else None
+
+
+def _business_personas(rng, password) -> None:
+    """A line user on the showcase business (the employee who has a company phone), and a support
+    agent: staff who read customers and answer them, without billing rights."""
+    business = _showcase_business()
+    if business is not None:
+        line = Line.objects.filter(billing_account__customer=business).order_by("msisdn").first()
+        person = Person.objects.create(email=f"utilisateur.ligne@{_slug(business.name)}.example", password=password,
+                                       first_name=rng.choice(names.FIRST_NAMES), last_name=rng.choice(names.LAST_NAMES))
+        Access.objects.create(person=person, customer=business, role=Role.LINE_USER, line=line)
+    agent = Person.objects.create(email=SUPPORT_EMAIL, password=password, first_name="Sam", last_name="Conseil",
+                                  is_staff=True)
+    agent.user_permissions.set(Permission.objects.filter(content_type__app_label="customers",
+                                                         codename__startswith="view_"))
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    """Who to sign in as, read from the database (the same after `demo` built it or found it built)."""
+    logins = [("Back office (staff)", STAFF_EMAIL)]
+    if Person.objects.filter(email=SUPPORT_EMAIL).exists():
+        logins.append(("Conseiller du service client (staff)", SUPPORT_EMAIL))
+    individual = (Access.objects.filter(role=Role.HOLDER, customer__kind=CustomerKind.INDIVIDUAL,
+                                        person__email__isnull=False).order_by("customer__number").first())
+    if individual:
+        logins.append(("Particulier, titulaire", individual.person.email))
+    mobile = (Access.objects.filter(role=Role.HOLDER, person__email__isnull=True)
+              .order_by("customer__number").first())
+    if mobile:
+        logins.append(("Particulier, connexion par mobile", mobile.person.mobile))
+    business = _showcase_business()
+    if business is not None:
+        lines = Line.objects.filter(billing_account__customer=business).count()
+        for role, label in ((Role.HOLDER, f"Professionnel ({lines} lignes), titulaire"),
+                            (Role.ACCOUNTANT, "Professionnel, comptable"),
+                            (Role.LINE_USER, "Professionnel, utilisateur d'une ligne")):
+            access = Access.objects.filter(customer=business, role=role).order_by("pk").first()
+            if access:
+                logins.append((label, access.person.email or access.person.mobile))
+    return logins
 
 
 def _slug(text: str) -> str:

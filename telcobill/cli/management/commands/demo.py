@@ -11,7 +11,7 @@ from rich.console import Console
 
 from telcobill.billing.db_triggers import lifted_for_flush
 from telcobill.cli.base import progress_bar
-from telcobill.cli.demo.build import DEMO_PASSWORD, STAFF_EMAIL, build_demo
+from telcobill.cli.demo.build import DEMO_PASSWORD, build_demo, demo_logins
 from telcobill.customers.models import Customer
 from telcobill.usage import store as usage_store
 
@@ -48,13 +48,6 @@ class Command(BaseCommand):
         self._print_logins(console, summary.logins)
 
     def _print_logins(self, console: Console, logins) -> None:
-        if logins is None:
-            from telcobill.customers.models import Person
-
-            logins = [("Back office (staff)", STAFF_EMAIL)]
-            first = Person.objects.filter(is_staff=False, email__endswith="@example.org").order_by("pk").first()
-            if first:
-                logins.append(("Particulier, titulaire", first.email))
         console.print(f"Logins (password for all: [bold]{DEMO_PASSWORD}[/bold]):")
-        for label, login in logins:
-            console.print(f"  {label:<36} {login}")
+        for label, login in logins if logins is not None else demo_logins():
+            console.print(f"  {label:<40} {login}")
