@@ -113,6 +113,17 @@ def current_space(request: HttpRequest) -> Space | None:
     return Space(person=request.user, customer=access.customer, role=access.role, line_id=access.line_id)
 
 
+def space_for(person: Person, customer_number: str | None = None) -> Space | None:
+    """The space of `person` on the customer numbered so (or their only one): the API's way."""
+    rows = list(accesses(person))
+    if customer_number:
+        rows = [a for a in rows if a.customer.number == customer_number]
+    if len(rows) != 1:
+        return None
+    access = rows[0]
+    return Space(person=person, customer=access.customer, role=access.role, line_id=access.line_id)
+
+
 def customer_page(view):
     """A customer-space page: signed in, not staff, a customer chosen; the view gets `space`."""
 

@@ -1,0 +1,198 @@
+"""What the app reads: who I am, my invoices (with their status, PDF and XML), my balance, my
+lines and this month's consumption."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from telcobill.documents.models import DocumentFile
+from telcobill.documents.services.render import pdf_of
+from telcobill.payments.services import ledger
+from telcobill.usage.models import LineCounter
+
+from ..access import Space
+from ..invoices.status import statuses
+from ..invoices.views import file_name
+from .auth import PersonToken, space
+
+router = Router(auth=PersonToken())
+
+
+def _space(request) -> Space:
+    return space(request)
+
+
+def _can(found: Space, action: str) -> None:
+    if not found.can(action):
+        raise HttpError(403, f"your role ({found.role}) does not allow this")
+
+
+class CustomerOut(Schema):
+    number: str
+    name: str
+    kind: str
+    role: str
+
+
+class MeOut(Schema):
+    email: str | None
+    mobile: str | None
+    first_name: str
+    last_name: str
+    customers: list[CustomerOut]
+
+
+@router.get("/me", response=MeOut, tags=["app: account"])
+def me(request):
+    """The signed-in person and the customers they may manage, with their role."""
+    person = request.user
+    return {"email": person.email, "mobile": person.mobile, "first_name": person.first_name,
+            "last_name": person.last_name,
+            "customers": [{"number": a.customer.number, "name": a.customer.name, "kind": a.customer.kind,
+                           "role": a.role} for a in person.accesses.select_related("customer")]}
+
+
+class InvoiceOut(Schema):
+    number: str
+    kind: str
+    issue_date: date
+    due_date: date | None
+    period_start: date | None
+    period_end: date | None
+    total_net: Decimal
+    total_vat: Decimal
+    total_gross: Decimal
+    status: str  # paid, credited, due, debit_planned, debit_sent, late, rejected, credit_note
+    status_label: str
+    left_to_pay: Decimal
+
+
+def _invoice_out(invoice, status) -> dict:
+    return {"number": invoice.number, "kind": invoice.kind, "issue_date": invoice.issue_date,
+            "due_date": invoice.due_date, "period_start": invoice.period_start, "period_end": invoice.period_end,
+            "total_net": invoice.total_net, "total_vat": invoice.total_vat, "total_gross": invoice.total_gross,
+            "status": status.code, "status_label": status.label, "left_to_pay": max(status.left, Decimal("0.00"))}
+
+
+@router.get("/invoices", response=list[InvoiceOut], tags=["app: invoices"])
+def invoices(request, year: int | None = None, month: int | None = None):
+    """Invoices and credit notes of the visible period (24 months for individuals, 6 years for
+    businesses), newest first; a year, or a month of a year."""
+    found = _space(request)
+    _can(found, "see_invoices")
+    documents = found.invoices().order_by("-issue_date", "-number")
+    if year:
+        documents = documents.filter(issue_date__year=year)
+        if month:
+            documents = documents.filter(issue_date__month=month)
+    documents = list(documents[:500])
+    marks = statuses(documents, timezone.localdate())
+    return [_invoice_out(d, marks[d.pk]) for d in documents]
+
+
+class LineItemOut(Schema):
+    description: str
+    msisdn: str
+    net_amount: Decimal
+    vat_rate: Decimal
+    vat_category: str
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[LineItemOut]
+    corrects: str | None
+
+
+@router.get("/invoices/{number}", response=InvoiceDetailOut, tags=["app: invoices"])
+def invoice(request, number: str):
+    found = _space(request)
+    _can(found, "see_invoices")
+    document = found.invoice(number)
+    status = statuses([document], timezone.localdate())[document.pk]
+    return {**_invoice_out(document, status), "corrects": document.corrects.number if document.corrects_id else None,
+            "lines": [{"description": ln.description, "msisdn": ln.msisdn, "net_amount": ln.net_amount,
+                       "vat_rate": ln.vat_rate, "vat_category": ln.vat_category}
+                      for ln in document.lines.order_by("position")]}
+
+
+@router.get("/invoices/{number}/pdf", tags=["app: invoices"], response={200: None})
+def invoice_pdf(request, number: str):
+    """The Factur-X PDF."""
+    found = _space(request)
+    _can(found, "see_invoices")
+    document = found.invoice(number)
+    return HttpResponse(pdf_of(document.number), content_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{file_name(document, "pdf")}"'})
+
+
+@router.get("/invoices/{number}/xml", tags=["app: invoices"], response={200: None})
+def invoice_xml(request, number: str):
+    """The CII XML."""
+    found = _space(request)
+    _can(found, "see_invoices")
+    document = found.invoice(number)
+    file = DocumentFile.objects.filter(invoice=document).first()
+    if file is None:
+        raise Http404("the XML is being prepared")
+    return HttpResponse(bytes(file.xml), content_type="application/xml")
+
+
+class BalanceOut(Schema):
+    owed: Decimal
+    credit: Decimal
+    balance: Decimal
+
+
+@router.get("/balance", response=BalanceOut, tags=["app: payments"])
+def balance(request):
+    """What is owed (open invoices) and the credit not used yet, over the customer's accounts."""
+    found = _space(request)
+    _can(found, "pay")
+    owed = credit = Decimal("0.00")
+    for account in found.accounts():
+        account_balance = ledger.balance(account)
+        owed, credit = owed + account_balance.owed, credit + account_balance.credit
+    return {"owed": owed, "credit": credit, "balance": owed - credit}
+
+
+class CounterOut(Schema):
+    bucket: str  # voice (seconds), sms, mms (messages), data, data_eu (bytes), roaming_spend
+    used: int
+    included: int | None  # None: unlimited
+    out_of_plan_excl_vat: Decimal
+    refreshed_at: str
+
+
+class LineOut(Schema):
+    id: int
+    msisdn: str
+    label: str
+    status: str
+    commitment_end: date | None
+
+
+@router.get("/lines", response=list[LineOut], tags=["app: lines"])
+def lines(request):
+    """The lines the caller may see (a line user: theirs)."""
+    found = _space(request)
+    return [{"id": ln.pk, "msisdn": ln.msisdn, "label": ln.label, "status": ln.status,
+             "commitment_end": ln.commitment_end} for ln in found.lines().order_by("msisdn")]
+
+
+@router.get("/lines/{line_id}/usage", response=list[CounterOut], tags=["app: usage"])
+def line_usage(request, line_id: int):
+    """This month's counters of a line against its allowances."""
+    found = _space(request)
+    line = found.line(line_id)
+    month = timezone.localdate().replace(day=1)
+    return [{"bucket": c.bucket, "used": c.used, "included": c.included,
+             "out_of_plan_excl_vat": c.out_of_plan.quantize(Decimal("0.01")),
+             "refreshed_at": c.refreshed_at.isoformat()}
+            for c in LineCounter.objects.filter(line=line, month=month).order_by("bucket")]
+
