@@ -1,4 +1,5 @@
-"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage, SEPA."""
+"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage, SEPA,
+the customer space's server time."""
 
 import os
 import subprocess
@@ -25,6 +26,7 @@ def main() -> None:
     run(str(HERE / "documents.py"))
     run(str(HERE / "usage.py"), "--records", os.environ.get("BENCH_USAGE_RECORDS", "10000000"))
     run(str(HERE / "sepa.py"))
+    run(str(HERE / "portal.py"), "--accounts", ACCOUNTS)
 
 
 if __name__ == "__main__":
