@@ -4,6 +4,7 @@ and sent to the network as a provisioning order once committed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.db import transaction
 from telcobill.billing.early_termination import early_termination_fee
 from telcobill.billing.models import Charge, Section
 from telcobill.billing.proration import add_months, next_month
-from telcobill.catalogue.models import CataloguePolicy, Product, ProductKind, Subscription
+from telcobill.catalogue.models import CataloguePolicy, Product, ProductKind, Segment, Subscription
 from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.identifiers import clean_msisdn
 from telcobill.customers.models import (
@@ -74,54 +75,104 @@ def activate_line(*, account: BillingAccount, msisdn: str, plan_code: str, on: d
     return line
 
 
-@transaction.atomic
-def change_plan(*, line: Line, plan_code: str, requested_on: date, by: Person | None = None) -> date:
-    """Move the line to another plan under the catalogue's policy: an upgrade (higher tier) takes
-    effect on the day by default, a downgrade on the first day of the next cycle. Returns the
-    date it takes effect; the next bill run prorates both plans by day."""
-    new_plan = _product(plan_code, ProductKind.PLAN)
-    current = _current_plan(line, requested_on)
+@dataclass(frozen=True)
+class PlanChange:
+    """What a plan change would do, decided before anything is written (the page's preview and
+    the change itself read the same answer)."""
+
+    current: Subscription | None
+    plan: Product
+    effective_on: date
+    commitment_end: date | None  # the line's commitment end once changed
+
+
+def _changeable(line: Line) -> None:
     if line.status == LineStatus.TERMINATED:
         raise NotAllowed(f"line {line.msisdn} is terminated", code="terminated")
+
+
+def _sold_to(product: Product, line: Line) -> None:
+    """A product of one segment is sold to that segment's customers only (catalogue `segment`)."""
+    kind = line.billing_account.customer.kind
+    if product.segment not in (Segment.ALL, kind):
+        raise NotAllowed(f"{product.kind} {product.code} is sold to {product.segment} customers only",
+                         code="segment")
+
+
+def check_plan_change(*, line: Line, plan_code: str, requested_on: date) -> PlanChange:
+    """Refuse a change the catalogue does not allow; otherwise say when it takes effect: an
+    upgrade (higher tier) on the day by default, a downgrade on the first day of the next cycle."""
+    new_plan = _product(plan_code, ProductKind.PLAN)
+    _changeable(line)
+    _sold_to(new_plan, line)
+    current = _current_plan(line, requested_on)
     if current and current.product_id == new_plan.pk:
-        raise Invalid(f"line {line.msisdn} already has plan {plan_code}")
+        raise Invalid(f"line {line.msisdn} already has plan {plan_code}", code="same_plan")
     policy = _policy()
     upgrade = current is None or new_plan.tier > current.product.tier
     rule = policy.upgrade if upgrade else policy.downgrade
     effective = requested_on if rule == "immediate" else next_month(requested_on)
+    commitment_end = line.commitment_end
+    if new_plan.commitment_months and (commitment_end is None or commitment_end < effective):
+        commitment_end = add_months(effective, new_plan.commitment_months)
+    return PlanChange(current, new_plan, effective, commitment_end)
+
+
+@transaction.atomic
+def change_plan(*, line: Line, plan_code: str, requested_on: date, by: Person | None = None) -> date:
+    """Move the line to another plan under the catalogue's policy (`check_plan_change`). Returns
+    the date it takes effect; the next bill run prorates both plans by day."""
+    change = check_plan_change(line=line, plan_code=plan_code, requested_on=requested_on)
+    effective = change.effective_on
     Subscription.objects.filter(line=line, product__kind=ProductKind.PLAN, starts_on__gte=effective).delete()
-    if current:
-        current.ends_on = effective
-        current.save(update_fields=["ends_on"])
-    Subscription.objects.create(line=line, product=new_plan, starts_on=effective)
-    if new_plan.commitment_months and (line.commitment_end is None or line.commitment_end < effective):
-        line.commitment_end = add_months(effective, new_plan.commitment_months)
+    if change.current:
+        change.current.ends_on = effective
+        change.current.save(update_fields=["ends_on"])
+    Subscription.objects.create(line=line, product=change.plan, starts_on=effective)
+    if change.commitment_end != line.commitment_end:
+        line.commitment_end = change.commitment_end
         line.save(update_fields=["commitment_end"])
     _order(line, ProvisioningAction.CHANGE_PLAN, effective, by, plan=plan_code)
     return effective
 
 
-@transaction.atomic
-def add_option(*, line: Line, option_code: str, on: date, by: Person | None = None) -> Subscription:
+def check_add_option(*, line: Line, option_code: str, on: date) -> Product:
+    """The option, if the line may take it on `on` (segment, compatible plan, not there yet)."""
     option = _product(option_code, ProductKind.OPTION)
+    _changeable(line)
+    _sold_to(option, line)
     plan = _current_plan(line, on)
     if option.compatible_plans and (plan is None or plan.product.code not in option.compatible_plans):
         raise NotAllowed(f"option {option_code} cannot be added to plan {plan.product.code if plan else '-'}",
                          code="incompatible_option")
     if Subscription.objects.filter(line=line, product=option, starts_on__lte=on).exclude(ends_on__lte=on).exists():
-        raise Invalid(f"line {line.msisdn} already has option {option_code}")
+        raise Invalid(f"line {line.msisdn} already has option {option_code}", code="option_present")
+    return option
+
+
+@transaction.atomic
+def add_option(*, line: Line, option_code: str, on: date, by: Person | None = None) -> Subscription:
+    option = check_add_option(line=line, option_code=option_code, on=on)
     subscription = Subscription.objects.create(line=line, product=option, starts_on=on)
     _order(line, ProvisioningAction.CHANGE_PLAN, on, by, add_option=option_code)
+    return subscription
+
+
+def check_remove_option(*, line: Line, option_code: str, on: date) -> Subscription:
+    """The line's subscription to the option in force on `on`, or NotFound."""
+    _changeable(line)
+    subscription = (Subscription.objects.filter(line=line, product__code=option_code,
+                                                product__kind=ProductKind.OPTION, starts_on__lte=on)
+                    .exclude(ends_on__lte=on).first())
+    if subscription is None:
+        raise NotFound(f"line {line.msisdn} has no option {option_code} on {on}", code="no_option")
     return subscription
 
 
 @transaction.atomic
 def remove_option(*, line: Line, option_code: str, on: date, by: Person | None = None) -> None:
     """The option stops at the end of `on` - 1: billed up to the day before."""
-    subscription = (Subscription.objects.filter(line=line, product__code=option_code, starts_on__lte=on)
-                    .exclude(ends_on__lte=on).first())
-    if subscription is None:
-        raise NotFound(f"line {line.msisdn} has no option {option_code} on {on}")
+    subscription = check_remove_option(line=line, option_code=option_code, on=on)
     subscription.ends_on = on
     subscription.save(update_fields=["ends_on"])
     _order(line, ProvisioningAction.CHANGE_PLAN, on, by, remove_option=option_code)
@@ -187,3 +238,25 @@ def set_roaming_cap(*, line: Line, opt_out: bool, on: date, by: Person | None = 
     AuditEvent.objects.create(actor=by, kind="line.roaming_cap", customer=line.billing_account.customer,
                               summary=f"{line.msisdn}: roaming data cap {what}", data={"opt_out": opt_out})
     return _order(line, ProvisioningAction.ROAMING_CAP, on, by, cap="none" if opt_out else "default")
+
+
+@transaction.atomic
+def set_line_details(*, line: Line, label: str, cost_centre: str, by: Person | None = None) -> Line:
+    """The line's label (its user's name, "Standard") and the cost centre a business files it
+    under: recorded and audited. Nothing when unchanged."""
+    label, cost_centre = " ".join(label.split()), " ".join(cost_centre.split())
+    if len(label) > Line._meta.get_field("label").max_length:
+        raise Invalid(f"label {label!r} is too long", code="label_too_long")
+    if len(cost_centre) > Line._meta.get_field("cost_centre").max_length:
+        raise Invalid(f"cost centre {cost_centre!r} is too long", code="cost_centre_too_long")
+    line = Line.objects.select_for_update().get(pk=line.pk)
+    before = {"label": line.label, "cost_centre": line.cost_centre}
+    after = {"label": label, "cost_centre": cost_centre}
+    if before == after:
+        return line
+    line.label, line.cost_centre = label, cost_centre
+    line.save(update_fields=["label", "cost_centre"])
+    AuditEvent.objects.create(actor=by, kind="line.details", customer=line.billing_account.customer,
+                              summary=f"{line.msisdn}: label {label!r}, cost centre {cost_centre!r}",
+                              data={"before": before, "after": after})
+    return line
