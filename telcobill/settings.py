@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "telcobill.documents",
     "telcobill.payments",
     "telcobill.workflows",
+    "telcobill.support",
     "telcobill.portal",
     "telcobill.backoffice",
     "telcobill.cli",
@@ -81,6 +82,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -139,6 +141,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Files staff upload (tutorial videos and captions): served by the views that check who asks, never
+# published as a folder.
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
 
 TASKS = {
     "default": {

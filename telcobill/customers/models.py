@@ -87,6 +87,8 @@ class BillingAccount(models.Model):
     language = models.CharField(_("langue"), max_length=2, choices=[("fr", "Français"), ("en", "English")],
                                 default="fr")
     paperless = models.BooleanField(_("facture électronique"), default=True)
+    # E-facture: the e-mail sent at each new invoice carries its PDF when the customer asked.
+    paperless_pdf = models.BooleanField(_("PDF joint à l'e-mail de facture"), default=False)
     # The itemized communications show called numbers in full only when the customer asked
     # (otherwise the last 4 digits are masked).
     itemized_full_numbers = models.BooleanField(_("détail des communications : numéros complets"), default=False)
@@ -258,6 +260,56 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class ContactField(models.TextChoices):
+    EMAIL = "email", _("adresse e-mail")
+    MOBILE = "mobile", _("mobile")
+    BILLING_EMAIL = "billing_email", _("e-mail de facturation")
+
+
+class ContactChallenge(models.Model):
+    """A new e-mail address or mobile waiting for the code sent to it: it becomes a sign-in
+    identifier or the address of the invoices only once someone showed they receive messages there
+    (the mechanics of the code: telcobill/one_time_codes.py)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    billing_account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="+")  # the billing e-mail's account
+    field = models.CharField(max_length=13, choices=ContactField.choices)
+    value = models.CharField(max_length=254)  # the new address, where the code went
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation de coordonnées")
+        verbose_name_plural = _("confirmations de coordonnées")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.field} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class InvoiceEmail(models.Model):
+    """The e-mail that told a paperless account about a new invoice. Its row is written in the
+    transaction that sends it, and the invoice number is unique: a task run twice sends once. The
+    invoice is named by its number, not a foreign key: billing comes after customers (an app never
+    imports a later one), and an issued invoice is immutable, so the receipt cannot be a field of it."""
+
+    invoice_number = models.CharField(_("facture"), max_length=35, unique=True)
+    billing_account = models.ForeignKey(BillingAccount, on_delete=models.CASCADE, related_name="invoice_emails")
+    sent_to = models.EmailField(_("envoyé à"))
+    with_pdf = models.BooleanField(_("PDF joint"), default=False)
+    sent_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-mail de facture")
+        verbose_name_plural = _("e-mails de facture")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} → {self.sent_to}"
 
 
 class LoginFailure(models.Model):

@@ -6,9 +6,11 @@ customer space's sign-in codes will too.
 
     send_code(person, text)                          -> where it went (raises if it could not go)
     send_notice(person, text, subject=..., also_email=[...])  -> the addresses it went to
+    send_to(address, text, subject=...)              an e-mail address or a mobile outside a person's channel
 """
 
-from .send import destination, masked, send_code, send_notice
+from .send import destination, masked, send_code, send_notice, send_to
 from .sms import SmsGateway, SmsNotSent, sms_gateway
 
-__all__ = ["SmsGateway", "SmsNotSent", "destination", "masked", "send_code", "send_notice", "sms_gateway"]
+__all__ = ["SmsGateway", "SmsNotSent", "destination", "masked", "send_code", "send_notice", "send_to",
+           "sms_gateway"]

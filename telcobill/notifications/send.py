@@ -46,6 +46,13 @@ def send_notice(person: Person | None, text: str, *, subject: str, also_email: I
     return sent
 
 
+def send_to(address: str, text: str, *, subject: str) -> None:
+    """Send `text` to an address that is not (or not yet) a person's channel: a new e-mail address
+    or mobile being confirmed by a code, the old one being told it was replaced. An address with
+    an "@" gets an e-mail, an E.164 number an SMS. Raises as `send_code` when it could not leave."""
+    _send(EMAIL if "@" in address else SMS, address, text, subject)
+
+
 def masked(address: str) -> str:
     """An address shown to someone who must recognise it without reading it in full:
     "c•••••@example.org", "+336••••••78"."""

@@ -13,3 +13,11 @@ def send_notice_task(person_id: int | None, text: str, subject: str, also_email:
 
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     return send_notice(person, text, subject=subject, also_email=also_email)
+
+
+@task()
+def send_to_task(address: str, text: str, subject: str) -> str:
+    from .send import send_to
+
+    send_to(address, text, subject=subject)
+    return address

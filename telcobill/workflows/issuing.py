@@ -13,6 +13,8 @@ from telcobill.payments.services import ledger
 from telcobill.payments.services.collections import plan_collections
 from telcobill.payments.tasks import charge_saved_cards_task
 
+from .invoice_email import send_invoice_emails_task
+
 
 def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -> list[Invoice]:
     """One transaction: checks, numbers, issue, direct debits planned. After commit a durable task builds each
@@ -30,4 +32,6 @@ def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -
             transaction.on_commit(lambda: render_documents_task.enqueue(ids), robust=True)
             # Accounts paying by a saved card are charged once the invoices exist for sure.
             transaction.on_commit(lambda: charge_saved_cards_task.enqueue(ids), robust=True)
+            # Paperless accounts get an e-mail at each new invoice (once; PDF attached on request).
+            transaction.on_commit(lambda: send_invoice_emails_task.enqueue(ids), robust=True)
     return issued

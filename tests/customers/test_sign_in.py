@@ -32,12 +32,12 @@ def test_the_home_page_leads_a_visitor_to_sign_in(client):
 def test_a_person_signs_in_with_an_email_address(client, people):
     response = _sign_in(client, "Lea.Dubois@example.org")
     assert response.status_code == 302
-    assert client.get("/").context["user"] == people[0]
+    assert client.get("/", follow=True).context["user"] == people[0]
 
 
 def test_a_person_signs_in_with_a_mobile_number_written_nationally(client, people):
     assert _sign_in(client, "06 12 34 56 78").status_code == 302
-    assert client.get("/").context["user"] == people[1]
+    assert client.get("/", follow=True).context["user"] == people[1]
 
 
 def test_a_wrong_password_says_what_to_do(client, people):
@@ -66,3 +66,11 @@ def test_staff_land_in_the_back_office(client, db):
     Person.objects.create_superuser("staff@example.org", PASSWORD)
     _sign_in(client, "staff@example.org")
     assert client.get("/")["Location"] == reverse("admin:index")
+
+
+def test_the_pages_speak_the_language_the_person_chose(client, people):
+    people[0].language = "en"
+    people[0].save()
+    _sign_in(client, "lea.dubois@example.org")
+    assert client.cookies["django_language"].value == "en"
+    assert b'<html lang="en">' in client.get("/choisir/").content

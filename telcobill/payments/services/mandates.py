@@ -15,30 +15,35 @@ account debited elsewhere, or hide a takeover. So there are two ways to a mandat
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
+from schwifty.exceptions import InvalidChecksumDigits, InvalidCountryCode, InvalidLength, SchwiftyException
 
+from telcobill import one_time_codes
 from telcobill.billing.proration import add_months
-from telcobill.customers.models import Access, AuditEvent, BillingAccount, Person, Role
+from telcobill.customers.models import Access, AuditEvent, BillingAccount, PaymentMethod, Person, Role
 from telcobill.errors import Invalid, NotAllowed, NotFound
 from telcobill.notifications import destination, masked, send_code
 from telcobill.notifications.tasks import send_notice_task
 
 from ..models import Mandate, MandateChallenge, MandateStatus
+from .payment_method import use_payment_method
 
 CHANNELS = ("web", "app", "paper", "phone")
 ONLINE_CHANNELS = ("web", "app")  # confirmed by a code; paper and phone are staff's (create_mandate)
-CODE_MINUTES = 10
-MAX_ATTEMPTS = 5
+CODE_MINUTES = one_time_codes.MINUTES
+MAX_ATTEMPTS = one_time_codes.MAX_ATTEMPTS
+# The HMAC's salt: what the code of a mandate challenge can confirm (telcobill/one_time_codes.py).
+CODE_SALT = "telcobill.payments.mandate_challenge"
 MAX_REQUESTS_PER_HOUR = 3
+# What is wrong with an IBAN, as a stable code (a page says it in the customer's words).
+IBAN_PROBLEMS = {InvalidChecksumDigits: "iban_checksum", InvalidLength: "iban_length",
+                 InvalidCountryCode: "iban_country"}
 # Who may change the account debited: not an accountant, not a line user.
 MAY_CHANGE_BANK_DETAILS = (Role.HOLDER, Role.MANAGER)
 
@@ -48,10 +53,12 @@ def checked_iban(value: str) -> tuple[str, str]:
     try:
         iban = IBAN(value)
     except SchwiftyException as error:
-        raise Invalid(f"IBAN {value!r}: {error} — check it against the bank's RIB") from None
+        raise Invalid(f"IBAN {value!r}: {error} — check it against the bank's RIB",
+                      code=IBAN_PROBLEMS.get(type(error), "iban_invalid")) from None
     bic = iban.bic
     if bic is None:
-        raise Invalid(f"IBAN {iban.formatted}: no bank is known for it, ask the customer for the BIC on the RIB")
+        raise Invalid(f"IBAN {iban.formatted}: no bank is known for it, ask the customer for the BIC on the RIB",
+                      code="iban_bank_unknown")
     return iban.compact, str(bic)
 
 
@@ -100,7 +107,7 @@ def request_mandate_change(account: BillingAccount, person: Person, *, iban: str
     _check_may_change(account, person)
     details = _online_details(iban=iban, holder=holder, street=street, postcode=postcode, city=city,
                               country=country, channel=channel)
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    code = one_time_codes.new_code()
     now = timezone.now()
     with transaction.atomic():
         # Requests for one account queue here, so two at once cannot both pass the throttle.
@@ -108,8 +115,8 @@ def request_mandate_change(account: BillingAccount, person: Person, *, iban: str
         _check_throttle(account, now)
         challenge = MandateChallenge.objects.create(
             billing_account=account, person=person, details=details, sent_to=destination(person)[1],
-            code_hash=_code_hash(account.pk, person.pk, details["iban"], code), created_at=now,
-            expires_at=now + timedelta(minutes=CODE_MINUTES))
+            code_hash=one_time_codes.code_hash(CODE_SALT, account.pk, person.pk, details["iban"], code=code),
+            created_at=now, expires_at=one_time_codes.expiry(now))
     # Sent once the request is committed: no lock is held while SMTP or the SMS gateway answers.
     try:
         send_code(person, code_text(details["iban"], code))
@@ -135,14 +142,11 @@ def confirm_mandate_change(challenge_id: int, code: str, *, person: Person) -> M
                      .filter(pk=challenge_id, person=person).first())
         if challenge is None:  # another person's request looks like no request at all
             raise NotFound("aucune demande de changement d'IBAN en cours avec ce numéro")
-        _check_usable(challenge, now)
+        one_time_codes.check_usable(challenge, now, used="ce code a déjà été utilisé : le nouvel IBAN est enregistré")
         _check_may_change(challenge.billing_account, person)
-        if not _code_matches(challenge, code):
-            challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
-            wrong_code = _wrong_code(challenge)
-        else:
-            wrong_code = None
+        wrong_code = one_time_codes.attempt(challenge, code, CODE_SALT, challenge.billing_account_id,
+                                            challenge.person_id, challenge.details["iban"])
+        if wrong_code is None:
             mandate = _create_confirmed_mandate(challenge, person, now)
     if wrong_code:
         raise wrong_code  # outside the transaction: the attempt counted stays counted
@@ -180,9 +184,10 @@ def _online_details(*, iban: str, holder: str, street: str, postcode: str, city:
     labels = {"holder": "titulaire du compte", "street": "adresse", "postcode": "code postal", "city": "ville"}
     missing = [label for name, label in labels.items() if not fields[name]]
     if missing:
-        raise Invalid(f"à renseigner : {', '.join(missing)} (la banque reçoit l'adresse du titulaire)")
+        raise Invalid(f"à renseigner : {', '.join(missing)} (la banque reçoit l'adresse du titulaire)",
+                      code="missing")
     if not re.fullmatch(r"[A-Z]{2}", fields["country"]):
-        raise Invalid(f"pays {country!r} : code à deux lettres attendu (FR, BE, DE…)")
+        raise Invalid(f"pays {country!r} : code à deux lettres attendu (FR, BE, DE…)", code="country")
     return {"iban": compact, **fields, "channel": channel}
 
 
@@ -203,42 +208,13 @@ def _check_throttle(account: BillingAccount, now: datetime) -> None:
                          "réessayez dans une heure", code="too_many_requests")
 
 
-def _check_usable(challenge: MandateChallenge, now: datetime) -> None:
-    if challenge.used_at:
-        raise NotAllowed("ce code a déjà été utilisé : le nouvel IBAN est enregistré", code="already_used")
-    if challenge.attempts >= MAX_ATTEMPTS:
-        raise NotAllowed("trop de codes incorrects : demandez un nouveau code", code="too_many_attempts")
-    if challenge.expires_at <= now:
-        raise NotAllowed("le code a expiré, demandez-en un nouveau", code="expired")
-
-
-def _code_hash(account_id: int, person_id: int, iban: str, code: str) -> str:
-    """HMAC-SHA256 keyed by SECRET_KEY, over the code and what it authorises (this IBAN, this
-    account, this person): a copy of the database alone does not give a six-digit code away, and
-    a code cannot be moved to another IBAN by editing a row. A slow password hash would add
-    nothing against someone who has the key (a million candidates), and the code dies in minutes."""
-    value = f"{account_id}:{person_id}:{iban}:{code}"
-    return salted_hmac("telcobill.payments.mandate_challenge", value, algorithm="sha256").hexdigest()
-
-
-def _code_matches(challenge: MandateChallenge, code: str) -> bool:
-    expected = _code_hash(challenge.billing_account_id, challenge.person_id, challenge.details["iban"],
-                          "".join(code.split()))
-    return constant_time_compare(expected, challenge.code_hash)
-
-
-def _wrong_code(challenge: MandateChallenge) -> Invalid:
-    left = MAX_ATTEMPTS - challenge.attempts
-    if left <= 0:
-        return Invalid("code incorrect ; plus aucun essai possible : demandez un nouveau code", code="wrong_code")
-    return Invalid(f"code incorrect : encore {left} essai{'s' if left > 1 else ''}", code="wrong_code")
-
-
 def _create_confirmed_mandate(challenge: MandateChallenge, person: Person, now: datetime) -> Mandate:
     account, details = challenge.billing_account, challenge.details
     mandate = create_mandate(account, iban=details["iban"], holder=details["holder"], street=details["street"],
                              postcode=details["postcode"], city=details["city"], country=details["country"],
                              channel=details["channel"], signed_at=now, by=person)
+    # Asked online, the mandate is the customer's choice to be debited: the next invoices are.
+    use_payment_method(account, PaymentMethod.DIRECT_DEBIT, by=person)
     challenge.used_at, challenge.mandate = now, mandate
     challenge.save(update_fields=["used_at", "mandate"])
     AuditEvent.objects.create(
