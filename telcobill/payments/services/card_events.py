@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from telcobill.customers.models import AuditEvent, BillingAccount, Person
+from telcobill.customers.models import AuditEvent, BillingAccount, PaymentMethod, Person
 
 from ..models import (
     CardPayment,
@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import ledger
 from .card_provider import CardDetails, CardProvider, WebhookEvent, euros_of, payment_label, provider
+from .payment_method import use_payment_method
 
 ALREADY_APPLIED = "already applied"
 
@@ -197,6 +198,8 @@ def _card_saved(session: dict[str, Any], card: CardDetails | None, at: datetime)
                                       f"pour le compte {account.number}",
                               data={"account": account.number, "brand": card.brand, "last4": card.last4,
                                     "expires": card.expires, "payment_method": card.payment_method_ref})
+    # A card is saved to pay each new invoice: from now on the account pays by card.
+    use_payment_method(account, PaymentMethod.CARD, by=actor)
     return f"card saved: {card.brand} {card.last4} for {account.number}"
 
 

@@ -53,7 +53,7 @@ def schedule(total: Decimal, count: int, first_on: date) -> list[tuple[date, Dec
     """`count` monthly instalments from `first_on`, equal to the cent; the cents left over go
     on the first one."""
     if count < 1:
-        raise Invalid("instalments: at least 1")
+        raise Invalid("instalments: at least 1", code="min_instalments")
     share = (total / count).quantize(CENT, ROUND_DOWN)
     amounts = [share] * count
     amounts[0] += total - share * count
@@ -66,26 +66,27 @@ def propose(account: BillingAccount, count: int, *, first_on: date | None = None
     which limit it breaks."""
     on = on or timezone.localdate()
     if PaymentPlan.objects.filter(billing_account=account, status=PlanStatus.ACTIVE).exists():
-        raise NotAllowed("this account already has a payment plan in progress")
+        raise NotAllowed("this account already has a payment plan in progress", code="plan_in_progress")
     invoices, total = eligible(account, on)
     if not invoices:
-        raise Invalid("nothing is overdue on this account: there is nothing to spread")
+        raise Invalid("nothing is overdue on this account: there is nothing to spread", code="nothing_overdue")
     first_on = first_on or on + timedelta(days=7)
     if first_on < on:
-        raise Invalid(f"first instalment {first_on}: must not be in the past")
+        raise Invalid(f"first instalment {first_on}: must not be in the past", code="first_on")
     plan = schedule(total, count, first_on)
     if not staff:
         bounds = limits()
         if count > bounds.max_instalments:
-            raise Invalid(f"{count} instalments: at most {bounds.max_instalments}; contact us for more")
+            raise Invalid(f"{count} instalments: at most {bounds.max_instalments}; contact us for more",
+                          code="max_instalments")
         if total > bounds.max_amount:
             raise Invalid(f"{total} € overdue: a plan set up online covers at most {bounds.max_amount} €; "
-                          f"contact us")
+                          f"contact us", code="max_amount")
         if min(amount for _, amount in plan) < bounds.min_instalment:
             raise Invalid(f"instalments of {min(a for _, a in plan)} €: each must be at least "
-                          f"{bounds.min_instalment} €; choose fewer instalments")
+                          f"{bounds.min_instalment} €; choose fewer instalments", code="min_instalment")
         if first_on > on + timedelta(days=31):
-            raise Invalid("the first instalment must fall within a month")
+            raise Invalid("the first instalment must fall within a month", code="first_on")
     return plan
 
 
@@ -108,7 +109,7 @@ def create_plan(account: BillingAccount, count: int, *, first_on: date | None = 
                         + ", ".join(i.number for i in invoices),
                 data={"plan": plan.pk, "total": str(total), "instalments": count})
     except IntegrityError:
-        raise NotAllowed("this account already has a payment plan in progress") from None
+        raise NotAllowed("this account already has a payment plan in progress", code="plan_in_progress") from None
     return plan
 
 
