@@ -30,7 +30,8 @@ CHANNELS = {"file": _("fichier"), "api": _("API"), "reprocess": _("réintégrati
 BUCKETS = {"voice": _("appels"), "sms": _("SMS"), "mms": _("MMS"), "data": _("internet mobile"),
            "data_eu": _("internet depuis l'UE"), "content": _("services"),
            "roaming_spend": _("dépense à l'étranger hors UE")}
-ALERTS = {"allowance_80": _("80 % du forfait"), "allowance_100": _("forfait épuisé"),
+ALERTS = {"allowance_50": _("50 % du forfait"), "allowance_80": _("80 % du forfait"),
+          "allowance_90": _("90 % du forfait"), "allowance_100": _("forfait épuisé"),
           "roaming_cap_80": _("80 % du plafond hors UE"), "roaming_cap_100": _("plafond hors UE atteint")}
 
 

@@ -194,6 +194,26 @@ class UsageAlert(models.Model):
         return self.message
 
 
+ALERT_THRESHOLDS = (50, 80, 90, 100)  # what a customer may choose, percent of an allowance
+DEFAULT_ALERT_THRESHOLDS = (80, 100)
+
+
+class AlertPreference(models.Model):
+    """The share of its own allowances at which a line's usage alerts are sent (by default 80 %
+    and 100 %). The roaming spend cap's alerts are not a preference: always sent (RULES.md)."""
+
+    line = models.OneToOneField(Line, on_delete=models.CASCADE, related_name="alert_preference")
+    thresholds = models.JSONField(default=list, blank=True)  # ascending percents; [] = no allowance alert
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("préférence d'alertes")
+        verbose_name_plural = _("préférences d'alertes")
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.thresholds}"
+
+
 class UsageRating(models.Model):
     """When a month was last rated for billing, and up to which ingestion batch."""
 

@@ -19,7 +19,7 @@ from ..models import LineCounter, UsageAlert
 from ..rating.inputs import HOME
 from .rating import rate_month_with_groups
 
-THRESHOLDS = (80, 100)
+THRESHOLDS = (80, 100)  # the roaming cap's, and an allowance's by default (AlertPreference)
 ROAMING_SPEND = "roaming_spend"
 
 
@@ -85,7 +85,11 @@ def _counters(month, rated, groups, like_home, now) -> list[LineCounter]:
 def _alerts(month: date, counters: list[LineCounter], now: datetime) -> list[int]:
     from telcobill.customers.models import Line
 
+    from .alert_preferences import thresholds_of
+
     cap = Decimal(settings.USAGE["roaming_cap"])
+    # A line's own allowances alert at the thresholds its customer chose; a pool at the default.
+    chosen = thresholds_of(c.line_id for c in counters if c.group.startswith("L"))
     wanted = []
     for counter in counters:
         if counter.bucket == ROAMING_SPEND:
@@ -93,7 +97,7 @@ def _alerts(month: date, counters: list[LineCounter], now: datetime) -> list[int
                 if counter.out_of_plan * 100 >= cap * threshold:
                     wanted.append((counter, f"roaming_cap_{threshold}", threshold))
         elif counter.included and counter.group[0] in "LP" and not counter.group.endswith(":out"):
-            for threshold in THRESHOLDS:
+            for threshold in chosen.get(counter.line_id, THRESHOLDS) if counter.line_id else THRESHOLDS:
                 if counter.used * 100 >= counter.included * threshold:
                     wanted.append((counter, f"allowance_{threshold}", threshold))
     if not wanted:

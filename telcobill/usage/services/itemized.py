@@ -33,6 +33,8 @@ class Communication:
     description: str  # the charge in words
     excl_vat: Decimal  # to the cent
     incl_vat: Decimal
+    bucket: str = ""  # voice | sms | mms | data | content
+    roaming: bool = False  # made or received abroad (the EU included)
 
 
 def mask(number: str) -> str:
@@ -68,8 +70,50 @@ def itemized(line, month: date, *, language: str | None = None) -> list[Communic
         result.append(Communication(at=at, kind=kind, number=number, where=where,
                                     quantity=_quantity(row["bucket"], row["rounded"], language),
                                     description=description, excl_vat=to_cents(excl),
-                                    incl_vat=to_cents(incl)))
+                                    incl_vat=to_cents(incl), bucket=row["bucket"], roaming=row["zone"] != "home"))
     return result
+
+
+# What a customer filters the communications by.
+KIND_FILTERS = {"calls": ("voice",), "messages": ("sms", "mms"), "data": ("data",)}
+
+
+def select(communications: list[Communication], *, kind: str = "", start: date | None = None,
+           end: date | None = None, number: str = "") -> list[Communication]:
+    """The communications of a kind (calls, messages, data, or roaming: anything abroad), between
+    two days (included), with a number (as shown: a masked digit matches nothing more than the
+    mask says, so a search cannot reveal a hidden number)."""
+    wanted = _digits(number)
+    chosen = []
+    for c in communications:
+        if kind == "roaming" and not c.roaming or kind in KIND_FILTERS and c.bucket not in KIND_FILTERS[kind]:
+            continue
+        if start and c.at.date() < start or end and c.at.date() > end:
+            continue
+        if wanted and not _shows(c.number, wanted):
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def _digits(number: str) -> str:
+    """A number as typed (06 12..., +33 6 12..., 0033...) in the records' form (33612...)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits.startswith("00"):
+        return digits[2:]
+    if digits.startswith("0") and not number.strip().startswith("+"):
+        return "33" + digits[1:]
+    return digits
+
+
+def _shows(shown: str, wanted: str) -> bool:
+    """Whether `wanted` appears in the number as shown, a masked X standing for any digit but
+    at least one visible digit matching (else any 4 digits would find every masked number)."""
+    for i in range(len(shown) - len(wanted) + 1):
+        part = shown[i:i + len(wanted)]
+        if part.count("X") < len(part) and all(s in (w, "X") for s, w in zip(part, wanted, strict=True)):
+            return True
+    return False
 
 
 def as_csv(communications: list[Communication], *, language: str = "fr") -> str:
