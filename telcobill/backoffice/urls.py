@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import billruns, credit_notes, disputes, documents, home, lines, receivables, refunds, transfers
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("disputes/<int:pk>/close/", disputes.close, name="dispute_close"),
     path("accounts/<str:number>/refund/", refunds.refund_account, name="account_refund"),
     path("receivables/", receivables.receivables, name="receivables"),
+    path("support/", include("telcobill.backoffice.support.urls")),
 ]

@@ -17,4 +17,5 @@ urlpatterns = [
     path("conso/", include("telcobill.portal.usage.urls")),
     path("lignes/", include("telcobill.portal.lines.urls")),
     path("compte/", include("telcobill.portal.account.urls")),
+    path("aide/", include("telcobill.portal.help.urls")),
 ]

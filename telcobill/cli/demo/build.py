@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
@@ -46,6 +46,7 @@ from telcobill.errors import TelcobillError
 from telcobill.payments.services.dunning import install_default_steps
 from telcobill.payments.services.mandates import create_mandate
 from telcobill.processes import django_pool
+from telcobill.support.starter import install_starter_content
 from telcobill.usage.models import UsageSource
 from telcobill.usage.services.counters import refresh_counters
 from telcobill.usage.services.ingest import ingest_file
@@ -58,6 +59,7 @@ from telcobill.workflows.provisioning import deliver_order
 from . import identities, names
 from . import usage as demo_usage
 from .money import MoneyStory
+from .support import support_story
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "demo_catalogue.toml"
 FIRST_DAY = date(2025, 9, 1)
@@ -111,6 +113,7 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
                                             last_name="Facturation")
     story = MoneyStory(rng, Path(settings.DATA_DIR) / "demo-bank", staff, LAST_DAY)
     install_default_steps()
+    install_starter_content()  # the guides and canned answers (a --reset flushed the migration's)
 
     events: list[Event] = []
     used_msisdns: set[str] = set()
@@ -176,6 +179,7 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             _usage_of_month(rng, LAST_DAY, late, month=current)
             refresh_counters([current], list(Line.objects.values_list("pk", flat=True)), now=demo_usage.noon(LAST_DAY))
     _business_personas(rng, password)
+    support_story(Person.objects.get(email=SUPPORT_EMAIL), _showcase_business())
     summary.logins = demo_logins()
     summary.lines = Line.objects.count()
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
@@ -318,8 +322,8 @@ def _business_personas(rng, password) -> None:
         Access.objects.create(person=person, customer=business, role=Role.LINE_USER, line=line)
     agent = Person.objects.create(email=SUPPORT_EMAIL, password=password, first_name="Sam", last_name="Conseil",
                                   is_staff=True)
-    agent.user_permissions.set(Permission.objects.filter(content_type__app_label="customers",
-                                                         codename__startswith="view_"))
+    agent.user_permissions.set(Permission.objects.filter(
+        Q(content_type__app_label="customers", codename__startswith="view_") | Q(content_type__app_label="support")))
 
 
 def demo_logins() -> list[tuple[str, str]]:
