@@ -32,7 +32,8 @@ def test_a_link_by_email_sets_a_new_password_once(client, people):
     assert response["Location"] == reverse("portal:login")
     people[0].refresh_from_db()
     assert people[0].check_password(NEW)
-    assert AuditEvent.objects.get(kind="customers.password_reset").summary == "Mot de passe réinitialisé par lien e-mail"
+    event = AuditEvent.objects.get(kind="customers.password_reset")
+    assert event.summary == "Mot de passe réinitialisé par lien e-mail"
     assert mail.outbox[-1].subject.endswith("mot de passe changé")
     assert "n'est plus valable" in client.get(link, follow=True).content.decode()  # used: dead
 
@@ -76,3 +77,11 @@ def test_requests_are_throttled(client, people, settings):
     response = client.post(reverse("portal:password_forgot"), {"identifier": "lea.dubois@example.org"})
     assert "Trop de demandes pour cet identifiant" in response.content.decode()
     assert len(mail.outbox) == settings.LOGIN_MAX_FAILURES
+
+
+def test_a_link_is_dead_after_one_hour(client, people, time_machine):
+    time_machine.move_to("2026-11-28 10:00+01:00")
+    client.post(reverse("portal:password_forgot"), {"identifier": "lea.dubois@example.org"})
+    link = re.search(r"http://testserver(/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body).group(1)
+    time_machine.move_to("2026-11-28 11:01+01:00")
+    assert "n'est plus valable" in client.get(link, follow=True).content.decode()

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +20,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +31,25 @@ from telcobill.customers.models import AuditEvent, Person
 from telcobill.notifications.send import EMAIL, destination, send_notice, send_to
 
 SESSION = "password_reset"
+LINK_SECONDS = 3600  # a reset link works one hour (invitations keep Django's 3 days)
+
+
+class ResetTokens(PasswordResetTokenGenerator):
+    """Django's tokens (dead once the password changed), valid one hour for a reset."""
+
+    key_salt = "telcobill.portal.password-reset"
+
+    def check_token(self, user, token) -> bool:
+        if not super().check_token(user, token):
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        return self._num_seconds(self._now()) - issued <= LINK_SECONDS
+
+
+reset_tokens = ResetTokens()
 SALT = "telcobill.portal.password-reset"
 
 
@@ -76,7 +95,7 @@ def _expiry() -> str:
 
 def _send_link(request: HttpRequest, person: Person) -> None:
     path = reverse("portal:password_link", args=[urlsafe_base64_encode(force_bytes(person.pk)),
-                                                 default_token_generator.make_token(person)])
+                                                 reset_tokens.make_token(person)])
     text = _("Bonjour,\n\nPour choisir un nouveau mot de passe pour votre espace client, ouvrez ce lien "
              "(valable 1 heure) :\n%(link)s\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot "
              "de passe ne change pas.\n\n%(operator)s") % {"link": request.build_absolute_uri(path),
@@ -144,6 +163,7 @@ class LinkView(PasswordResetConfirmView):
     """The e-mailed link: Django's token (one hour, dead once the password changed)."""
 
     template_name = "portal/password/link.html"
+    token_generator = reset_tokens
     success_url = reverse_lazy("portal:login")
     post_reset_login = False
 
