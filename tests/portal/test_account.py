@@ -36,7 +36,7 @@ def test_the_holder_sees_their_details_and_each_billing_account(family, holder, 
     response = signed_in(holder).get(reverse("portal:account"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<a href="/compte/" aria-current="page">' in page
+    assert '<a href="/compte/" aria-label="Mon compte" aria-current="page">' in page
     assert response.context["accounts"] == [account]
     assert "camille.martin@example.org" in page and account.email in page
     assert "8 rue des Lilas<br>69003 Lyon" in page

@@ -56,7 +56,7 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
     assert customer.get_by_label("Votre message").get_attribute("aria-invalid") == "true"
     shoot(customer, "contact-errors")
 
-    customer.get_by_label("Facture").check()
+    customer.get_by_label("Facture", exact=True).check()
     line = camille_account.lines.get()
     assert customer.get_by_label("Ligne concernée (facultatif)").input_value() == str(line.pk)
     customer.get_by_label("Votre message").fill("Bonjour, ma facture de novembre a augmenté de 5 €. Pourquoi ?")
