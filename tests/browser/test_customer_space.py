@@ -55,3 +55,17 @@ def test_a_customer_finds_and_downloads_their_invoices(browser, live_server, cam
     assert download.value.suggested_filename == f"facture-{november.number}-2026-11-01.pdf"
     _, xml = get_xml_from_pdf(Path(download.value.path()).read_bytes(), check_xsd=False)
     assert f"<ram:ID>{november.number}</ram:ID>".encode() in xml
+
+
+def test_a_customer_with_only_a_mobile_signs_in_with_it(browser, live_server, family, tmp_path):
+    from telcobill.customers.models import Access, Person, Role
+
+    karim = Person.objects.create_user(None, PASSWORD, mobile="+33698765432", first_name="Karim")
+    Access.objects.create(person=karim, customer=family[0].customer, role=Role.HOLDER)
+    page = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"]).new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("06 98 76 54 32")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Karim"
+    assert "32,97\u00a0€" in page.get_by_role("region", name="Reste à payer").inner_text()
