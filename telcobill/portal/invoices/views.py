@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from telcobill.billing.models import DocumentKind
+from telcobill.billing.services.compare import compare, previous_invoice
 from telcobill.documents.models import DocumentFile
 from telcobill.documents.services.render import pdf_of
 from telcobill.money import to_cents
@@ -77,7 +78,11 @@ def invoice_detail(request: HttpRequest, space: Space, number: str) -> HttpRespo
     # Individuals read prices incl. VAT (as advertised); businesses excl. VAT, with the rate.
     lines = [{"line": line, "incl_vat": to_cents(line.net_amount * (100 + line.vat_rate) / 100)}
              for line in invoice.lines.order_by("position")]
+    previous = previous_invoice(invoice) if invoice.kind == DocumentKind.INVOICE else None
+    differences = (compare(invoice, previous, incl_vat=not space.customer.is_business)
+                   if previous and space.invoices().filter(pk=previous.pk).exists() else [])
     return render(request, "portal/invoices/detail.html", {
+        "previous": previous, "differences": differences,
         "space": space, "invoice": invoice, "status": status, "lines": lines,
         "business": space.customer.is_business, "corrects": invoice.corrects,
         "credit_notes": space.invoices().filter(corrects=invoice)})
