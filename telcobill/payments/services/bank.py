@@ -187,21 +187,26 @@ def _transfer(answer: Answer, bank_file: BankFile, report: ImportReport, known: 
     ).hexdigest()
     try:
         with transaction.atomic():
-            transfer = Transfer.objects.create(bank_ref=bank_ref[:70], bank_file=bank_file, booked_on=answer.booked_on,
-                                    amount=answer.amount or Decimal(0), debtor=answer.debtor[:140],
-                                    reference=answer.reference[:300], invoice=invoice,
-                                    status=TransferStatus.MATCHED if invoice else TransferStatus.UNMATCHED)
+            transfer = Transfer.objects.create(
+                bank_ref=bank_ref[:70], bank_file=bank_file, booked_on=answer.booked_on,
+                amount=answer.amount or Decimal(0), debtor=answer.debtor[:140], reference=answer.reference[:300],
+                invoice=invoice, status=TransferStatus.MATCHED if invoice else TransferStatus.UNMATCHED)
     except IntegrityError:
         report.unchanged += 1  # the same entry, from another file
         return
     if invoice and transfer.amount > 0:
-        ledger.record_payment(invoice.billing_account_id, amount=answer.amount or Decimal(0), on=answer.booked_on,
-                              method=Method.TRANSFER, reference=bank_ref[:70],
-                              label=f"Virement {answer.debtor or ''} ({invoice.number})".replace("  ", " "),
-                              invoices=[invoice.pk], transfer=transfer)
+        record_transfer(transfer, invoice.billing_account_id, [invoice.pk])
         report.applied.append(f"{invoice.number} transfer")
     else:
         report.unmatched.append(answer.reference or answer.end_to_end_id or f"{answer.amount} EUR")
+
+
+def record_transfer(transfer: Transfer, account_id: int, invoice_ids: list[int], by=None) -> None:
+    """A transfer received, as the account's payment: it settles `invoice_ids` first (matched by
+    its reference, or chosen by staff), then the oldest open invoices; the rest is credit."""
+    ledger.record_payment(account_id, amount=transfer.amount, on=transfer.booked_on, method=Method.TRANSFER,
+                          reference=transfer.bank_ref, label=f"Virement {transfer.debtor}".strip(),
+                          invoices=invoice_ids, transfer=transfer, by=by)
 
 
 def _returned(collection: Collection, answer: Answer, at: datetime) -> None:

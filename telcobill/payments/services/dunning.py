@@ -157,28 +157,28 @@ def _record(invoice, step, on, status, left, detail="") -> DunningRecord | None:
 
 
 def _take(step: DunningStep, invoice: Invoice, left: Decimal, late: int, on: date, report: DunningReport) -> None:
+    """The step's record and its action, in one transaction (a failed penalty invoice leaves no
+    record: the next run tries again)."""
     with transaction.atomic():
         if step.action == DunningAction.REMINDER:
             address = invoice.billing_account.email
-            record = _record(invoice, step, on, DunningStatus.DONE, left,
-                             f"e-mail à {address}" if address else "pas d'adresse e-mail : à relancer par courrier")
-            if record and address:
+            detail = f"e-mail à {address}" if address else "pas d'adresse e-mail : à relancer par courrier"
+            if not _record(invoice, step, on, DunningStatus.DONE, left, detail):
+                return
+            if address:
                 subject, body = _words(step, invoice, left, late)
                 transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
-            if record:
-                report.reminders.append(invoice.number)
+            report.reminders.append(invoice.number)
         elif step.action == DunningAction.PENALTY:
             record = _record(invoice, step, on, DunningStatus.DONE, left)
-            if record:
-                document = issue_penalty_invoice(invoice, left, on)
-                record.detail = f"facture de pénalités {document.number} : {document.total_gross} €"
-                record.save(update_fields=["detail"])
-                report.penalties.append(document.number)
-        else:
-            record = _record(invoice, step, on, DunningStatus.PROPOSED, left,
-                             f"{left} € impayés depuis {late} jours")
-            if record:
-                report.proposals.append(invoice.number)
+            if not record:
+                return
+            document = issue_penalty_invoice(invoice, left, on)
+            record.detail = f"facture de pénalités {document.number} : {document.total_gross} €"
+            record.save(update_fields=["detail"])
+            report.penalties.append(document.number)
+        elif _record(invoice, step, on, DunningStatus.PROPOSED, left, f"{left} € impayés depuis {late} jours"):
+            report.proposals.append(invoice.number)
 
 
 def _words(step: DunningStep, invoice: Invoice, left: Decimal, late: int) -> tuple[str, str]:

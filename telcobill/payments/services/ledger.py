@@ -61,10 +61,8 @@ def open_amounts(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
     ids = list(invoice_ids)
     result = {pk: total for pk, total in Invoice.objects.filter(pk__in=ids, kind=DocumentKind.INVOICE)
               .values_list("pk", "total_gross")}
-    # Two index lookups (entries by invoice, allocations by entry) rather than one aggregate join,
-    # which SQLite's planner may run from the kind index over the whole ledger.
-    # The kind is filtered here, not in SQL: with `kind` in the WHERE clause SQLite's planner takes
-    # the (kind, on) index and reads the whole ledger.
+    # Two index lookups (entries by invoice, allocations by entry), the kind filtered here: with
+    # `kind` in the WHERE clause SQLite's planner takes the (kind, on) index and reads the ledger.
     rows = LedgerEntry.objects.filter(invoice_id__in=ids).values_list("pk", "invoice_id", "kind", "amount")
     entries, amounts = {}, {}
     for pk, invoice_id, kind, amount in rows:
@@ -83,18 +81,8 @@ def open_amount(invoice: Invoice) -> Decimal:
 
 def balance(account: BillingAccount | int) -> Balance:
     account_id = getattr(account, "pk", account)
-    entries = (LedgerEntry.objects.filter(billing_account_id=account_id)
-               .annotate(into=Coalesce(Sum("allocations_in__amount"), ZERO))
-               .values_list("pk", "kind", "amount", "into"))
-    out = dict(LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=FUNDS)
-               .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO)).values_list("pk", "used"))
-    owed = credit = ZERO
-    for pk, kind, amount, into in entries:
-        if kind in OBLIGATIONS:
-            owed += amount - into
-        else:
-            credit += -amount - out.get(pk, ZERO)
-    return Balance(owed=_cents(owed), credit=_cents(credit))
+    return Balance(owed=sum((left for _, left in _open_obligations(account_id)), ZERO),
+                   credit=sum((left for _, left in _available_funds(account_id)), ZERO))
 
 
 def _open_obligations(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
@@ -119,9 +107,11 @@ def moment(on: date) -> datetime:
     return datetime.combine(on, time(6), tzinfo=UTC)
 
 
-def _lock(account_id: int) -> None:
-    """Serialize the ledger changes of one account (PostgreSQL row lock; SQLite locks the base)."""
-    BillingAccount.objects.select_for_update().filter(pk=account_id).values_list("pk", flat=True).first()
+def lock_accounts(*account_ids: int) -> None:
+    """Serialize the ledger changes of these accounts until the transaction ends (PostgreSQL row
+    locks, taken in one ordered query: no deadlock between two callers; SQLite locks the base)."""
+    list(BillingAccount.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+         .values_list("pk", flat=True))
 
 
 def _allocate(source: LedgerEntry, targets: list[tuple[LedgerEntry, Decimal]], available: Decimal, on: date,
@@ -174,10 +164,9 @@ def record_documents(documents: list[Invoice]) -> None:
             amount=-document.total_gross if credit_note else document.total_gross,
             reference=document.number, label=f"{'Avoir' if credit_note else 'Facture'} {document.number}"))
     accounts = {d.billing_account_id for d in documents}
-    # Every account issued is locked first (in one ordered query: no deadlock between batches), so
-    # a payment recorded meanwhile either sees these entries or is seen by the settling below.
-    list(BillingAccount.objects.select_for_update().filter(pk__in=accounts).order_by("pk").values_list("pk",
-                                                                                                       flat=True))
+    # Every account issued is locked first, so a payment recorded meanwhile either sees these
+    # entries or is seen by the settling below.
+    lock_accounts(*accounts)
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     # Only accounts with funds to apply need settling: one query finds them.
     with_funds = set(LedgerEntry.objects.filter(billing_account_id__in=accounts, kind__in=FUNDS)
@@ -203,7 +192,7 @@ def record_payment(account: BillingAccount | int, *, amount: Decimal, on: date, 
     if method not in Method.values or not method:
         raise Invalid(f"payment {reference}: method {method!r} is not one of {', '.join(Method.values[1:])}")
     with transaction.atomic():
-        _lock(account_id)
+        lock_accounts(account_id)
         existing = LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, method=method, reference=reference).first()
         if existing:
             return existing, False
@@ -226,7 +215,7 @@ def reverse_payment(payment: LedgerEntry, *, on: date, reference: str, label: st
     if payment.kind != EntryKind.PAYMENT:
         raise NotAllowed(f"entry {payment.pk} is a {payment.kind}, not a payment")
     with transaction.atomic():
-        _lock(payment.billing_account_id)
+        lock_accounts(payment.billing_account_id)
         existing = LedgerEntry.objects.filter(kind=EntryKind.REVERSAL, method=payment.method,
                                               reference=reference).first()
         if existing:
@@ -256,7 +245,7 @@ def write_off(invoice: Invoice, *, amount: Decimal | None = None, reason: str, b
     if not reason:
         raise Invalid("reason: say why the amount is written off")
     with transaction.atomic():
-        _lock(invoice.billing_account_id)
+        lock_accounts(invoice.billing_account_id)
         target = LedgerEntry.objects.filter(invoice=invoice, kind=EntryKind.INVOICE).first()
         if target is None:
             raise NotAllowed(f"{invoice}: not an issued invoice")
@@ -277,8 +266,8 @@ def write_off(invoice: Invoice, *, amount: Decimal | None = None, reason: str, b
 
 def refund_entry(account_id: int, *, amount: Decimal, on: date, method: str, reference: str, label: str,
                  by: Person | None = None) -> LedgerEntry:
-    """Money paid back out of the account's credit (called by the refunds service with the account
-    locked): refused when the credit is smaller."""
+    """Money paid back out of the account's credit (the refunds service locks the account first, to
+    number the refund): refused when the credit is smaller."""
     funds = _available_funds(account_id)
     credit = sum((available for _, available in funds), ZERO)
     if amount <= 0 or amount > credit:
@@ -359,18 +348,17 @@ def reconcile() -> Reconciliation:
     problems += [f"entry {e.pk} ({e.label}): used {_cents(e.used)} of {-e.amount}" for e in over_out
                  if _cents(e.used) > -e.amount or _cents(e.used) < 0]
 
-    sums = dict(LedgerEntry.objects.values_list("kind").annotate(s=Sum("amount")).values_list("kind", "s"))
-    owed = _cents(sum((e.amount - e.allocated for e in over_in), ZERO)
-                  + sum(LedgerEntry.objects.filter(kind__in=OBLIGATIONS, allocations_in__isnull=True)
-                        .values_list("amount", flat=True), ZERO))
-    credit = _cents(sum((-e.amount - e.used for e in over_out), ZERO)
-                    + sum((-a for a in LedgerEntry.objects.filter(kind__in=FUNDS, allocations_out__isnull=True)
-                           .values_list("amount", flat=True)), ZERO))
+    sums = {kind: _cents(total) for kind, total in LedgerEntry.objects.values_list("kind").annotate(
+        s=Sum("amount")).values_list("kind", "s")}
+    # Every allocation takes funds to an obligation: what is open and what is unused both lose it.
+    allocated = _cents(Allocation.objects.aggregate(s=Sum("amount"))["s"] or 0)
+    owed = sum((sums.get(kind, ZERO) for kind in OBLIGATIONS), ZERO) - allocated
+    credit = -sum((sums.get(kind, ZERO) for kind in FUNDS), ZERO) - allocated
     totals = {
         "invoiced": invoiced, "credited": credited,
-        "paid": _cents(-(sums.get(EntryKind.PAYMENT) or 0)), "reversed": _cents(sums.get(EntryKind.REVERSAL) or 0),
-        "refunded": _cents(sums.get(EntryKind.REFUND) or 0),
-        "written_off": _cents(-(sums.get(EntryKind.WRITE_OFF) or 0)), "owed": owed, "credit": credit}
+        "paid": -sums.get(EntryKind.PAYMENT, ZERO), "reversed": sums.get(EntryKind.REVERSAL, ZERO),
+        "refunded": sums.get(EntryKind.REFUND, ZERO), "written_off": -sums.get(EntryKind.WRITE_OFF, ZERO),
+        "owed": owed, "credit": credit}
     result = Reconciliation(totals, problems)
     moved, open_items = result.identity
     if moved != open_items:

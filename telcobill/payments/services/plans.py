@@ -64,7 +64,12 @@ def propose(account: BillingAccount, count: int, *, first_on: date | None = None
             on: date | None = None) -> list[tuple[date, Decimal]]:
     """The instalments a plan would have (a preview for the customer space), or Invalid saying
     which limit it breaks."""
-    on = on or timezone.localdate()
+    return _proposal(account, count, first_on=first_on, staff=staff, on=on or timezone.localdate())[2]
+
+
+def _proposal(account: BillingAccount, count: int, *, first_on: date | None, staff: bool,
+              on: date) -> tuple[list, Decimal, list[tuple[date, Decimal]]]:
+    """(the overdue invoices, their total, the instalments) within the limits."""
     if PaymentPlan.objects.filter(billing_account=account, status=PlanStatus.ACTIVE).exists():
         raise NotAllowed("this account already has a payment plan in progress", code="plan_in_progress")
     invoices, total = eligible(account, on)
@@ -87,15 +92,14 @@ def propose(account: BillingAccount, count: int, *, first_on: date | None = None
                           f"{bounds.min_instalment} €; choose fewer instalments", code="min_instalment")
         if first_on > on + timedelta(days=31):
             raise Invalid("the first instalment must fall within a month", code="first_on")
-    return plan
+    return invoices, total, plan
 
 
 def create_plan(account: BillingAccount, count: int, *, first_on: date | None = None, by: Person | None = None,
                 channel: str = "web", staff: bool = False, on: date | None = None) -> PaymentPlan:
     """Set up a plan for the account's overdue invoices (one active plan per account)."""
     on = on or timezone.localdate()
-    instalments = propose(account, count, first_on=first_on, staff=staff, on=on)
-    invoices, total = eligible(account, on)
+    invoices, total, instalments = _proposal(account, count, first_on=first_on, staff=staff, on=on)
     try:
         with transaction.atomic():
             plan = PaymentPlan.objects.create(billing_account=account, total=total, created_by=by, channel=channel,

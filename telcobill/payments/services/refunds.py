@@ -64,7 +64,7 @@ def _by_transfer(account, amount, reason, by, iban, holder, on) -> Refund:
     else:
         raise Invalid(f"account {account.number} has no mandate: give the IBAN to refund to (from the customer's RIB)")
     with transaction.atomic():
-        ledger._lock(account.pk)
+        ledger.lock_accounts(account.pk)
         e2e = _reference(account)
         entry = ledger.refund_entry(account.pk, amount=amount, on=on, method=Method.TRANSFER, reference=e2e,
                                     label=f"Remboursement par virement : {reason}", by=by)
@@ -86,7 +86,7 @@ def _by_card(account, amount, reason, by, card_payment, on) -> Refund:
         raise Invalid(f"no card payment of account {account.number} can take a refund of {amount} €; "
                       f"refund by transfer")
     with transaction.atomic():
-        ledger._lock(account.pk)
+        ledger.lock_accounts(account.pk)
         e2e = _reference(account)
         entry = ledger.refund_entry(account.pk, amount=amount, on=on, method=Method.CARD, reference=e2e,
                                     label=f"Remboursement sur carte : {reason}", by=by)
@@ -147,7 +147,7 @@ def refund_failed(refund: Refund, *, reason: str, by: Person | None = None) -> N
     as received (the books see the bank's debit and its return) and is credit on the account
     again, settling what is open or waiting for the next invoice."""
     with transaction.atomic():
-        ledger._lock(refund.billing_account_id)
+        ledger.lock_accounts(refund.billing_account_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if refund.status == RefundStatus.FAILED:
             raise NotAllowed(f"refund {refund.end_to_end_id} is already marked failed")

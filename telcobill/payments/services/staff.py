@@ -10,8 +10,9 @@ from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import AuditEvent, BillingAccount, Person
 from telcobill.errors import Invalid, NotAllowed
 
-from ..models import Collection, CollectionStatus, Dispute, Method, Transfer, TransferStatus
+from ..models import Collection, CollectionStatus, Dispute, Transfer, TransferStatus
 from . import ledger
+from .bank import record_transfer
 
 
 def assign_transfer(transfer: Transfer, *, account: BillingAccount, invoices: list[Invoice] | None = None,
@@ -30,9 +31,7 @@ def assign_transfer(transfer: Transfer, *, account: BillingAccount, invoices: li
             raise NotAllowed(f"this transfer is already matched ({transfer.invoice or 'to an account'})")
         if transfer.amount <= 0:
             raise Invalid("a transfer of 0 € settles nothing")
-        ledger.record_payment(account, amount=transfer.amount, on=transfer.booked_on, method=Method.TRANSFER,
-                              reference=transfer.bank_ref, label=f"Virement {transfer.debtor}".strip(),
-                              invoices=[i.pk for i in invoices], transfer=transfer, by=by)
+        record_transfer(transfer, account.pk, [i.pk for i in invoices], by=by)
         Transfer.objects.filter(pk=transfer.pk).update(status=TransferStatus.MATCHED,
                                                        invoice=invoices[0] if invoices else None)
         AuditEvent.objects.create(
