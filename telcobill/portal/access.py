@@ -37,6 +37,7 @@ ACTIONS = {
     "bank_details": {Role.HOLDER},
     "people": {Role.HOLDER},
     "account": {Role.HOLDER},
+    "see_lines": {Role.HOLDER, Role.MANAGER, Role.ACCOUNTANT},
     "lines": {Role.HOLDER, Role.MANAGER},
     "support": {Role.HOLDER, Role.MANAGER, Role.ACCOUNTANT, Role.LINE_USER},
 }
@@ -55,6 +56,11 @@ class Space:
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+    @property
+    def allows(self) -> dict[str, bool]:
+        """What the role may do, for templates: `{% if space.allows.bank_details %}`."""
+        return {action: self.role in roles for action, roles in ACTIONS.items()}
 
     def can(self, action: str) -> bool:
         return self.role in ACTIONS[action]

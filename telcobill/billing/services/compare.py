@@ -5,7 +5,6 @@ businesses, as their invoices print them."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,16 +30,17 @@ class Difference:
 
 
 def previous_invoice(invoice: Invoice) -> Invoice | None:
+    # Numbers follow issue order (one chronological series): the previous one is the greatest below.
     return (Invoice.objects.filter(billing_account_id=invoice.billing_account_id, kind=DocumentKind.INVOICE,
-                                   status=InvoiceStatus.ISSUED, issue_date__lte=invoice.issue_date)
-            .exclude(pk=invoice.pk).exclude(number__gt=invoice.number).order_by("-issue_date", "-number").first())
+                                   status=InvoiceStatus.ISSUED, number__lt=invoice.number)
+            .order_by("-number").first())
 
 
 def compare(invoice: Invoice, previous: Invoice, *, incl_vat: bool) -> list[Difference]:
     """The lines that changed between `previous` and `invoice`, biggest change first."""
     before, now = _grouped(previous, incl_vat), _grouped(invoice, incl_vat)
     differences = []
-    for key in OrderedDict.fromkeys([*now, *before]):
+    for key in dict.fromkeys([*now, *before]):
         old, new = before.get(key), now.get(key)
         old_amount = old["amount"] if old else Decimal("0.00")
         new_amount = new["amount"] if new else Decimal("0.00")

@@ -60,7 +60,7 @@ class MoneyStory:
         self.folder = folder
         self.staff = staff
         self.last_day = last_day
-        self.agenda: list[tuple[date, int, str, Callable[[], None]]] = []
+        self.agenda: list[tuple[date, int, Callable[[], None]]] = []
         self.order = itertools.count()
         self.shown_returns = list(SHOWN_RETURNS)
         self.files = itertools.count(1)
@@ -68,24 +68,24 @@ class MoneyStory:
 
     # --- The agenda ----------------------------------------------------------------------------
 
-    def at(self, day: date, what: str, action: Callable[[], None]) -> None:
+    def at(self, day: date, action: Callable[[], None]) -> None:
         if day <= self.last_day:
-            heapq.heappush(self.agenda, (day, next(self.order), what, action))
+            heapq.heappush(self.agenda, (day, next(self.order), action))
 
     def run_until(self, until: date) -> None:
         """Everything planned before `until` (the next bill run), in date order."""
         while self.agenda and self.agenda[0][0] < until:
-            _, _, _, action = heapq.heappop(self.agenda)
+            _, _, action = heapq.heappop(self.agenda)
             action()
 
     def after_bill_run(self, cycle: str, billing_day: date) -> None:
         """Plan the month: the debits' date, each invoice's payment, the dunning runs."""
         collect_on = billing_day + timedelta(days=settings.PAYMENTS["prenotification_days"])
-        self.at(collect_on, "collect", lambda: self._collect(collect_on))
+        self.at(collect_on, lambda: self._collect(collect_on))
         for day in DUNNING_DAYS:
             on = billing_day.replace(day=day)
-            self.at(on, "dunning", lambda on=on: self._dunning(on))
-        self.at(billing_day.replace(day=20), "staff", lambda: self._staff(billing_day.replace(day=20)))
+            self.at(on, lambda on=on: self._dunning(on))
+        self.at(billing_day.replace(day=20), lambda: self._staff(billing_day.replace(day=20)))
         invoices = (Invoice.objects.filter(cycle=cycle, kind=DocumentKind.INVOICE, status=InvoiceStatus.ISSUED)
                     .select_related("billing_account__customer").order_by("number"))
         credits: dict[date, list[tuple[Invoice, Decimal, str]]] = {}
@@ -100,14 +100,14 @@ class MoneyStory:
                 if day:
                     credits.setdefault(day, []).append((invoice, amount, reference))
         for day, entries in credits.items():
-            self.at(day, "transfers", lambda day=day, entries=entries: self._statement(day, entries))
+            self.at(day, lambda day=day, entries=entries: self._statement(day, entries))
 
     # --- Direct debits -------------------------------------------------------------------------
 
     def _collect(self, on: date) -> None:
         batch = collect(on, now=_at(on - timedelta(days=1), 4))
         if batch is not None:
-            self.at(on + timedelta(days=2), "debit answers", lambda: self._answer(batch.pk, on))
+            self.at(on + timedelta(days=2), lambda: self._answer(batch.pk, on))
 
     def _answer(self, batch_id: int, on: date) -> None:
         entries = []
@@ -119,18 +119,18 @@ class MoneyStory:
                 # Paid, then refunded by the customer's bank on request within 8 weeks: a dispute.
                 self.done.add("md06")
                 back = on + timedelta(days=40)
-                self.at(back, "md06", lambda c=collection, back=back: self._import(
+                self.at(back, lambda c=collection, back=back: self._import(
                     "camt054", camt054([("DBIT", back, c.end_to_end_id, c.amount, "MD06")])))
         self._import("camt054", camt054(entries))
         # A debit refused for good (a stopped mandate, a second AM04): most pay by card once asked.
         for collection in Collection.objects.filter(batch_id=batch_id, status=CollectionStatus.REJECTED):
             if self.rng.random() < 0.7:
                 day = on + timedelta(days=self.rng.randint(8, 25))
-                self.at(day, "card", lambda i=collection.invoice_id, day=day: self._pay_by_card(i, day))
+                self.at(day, lambda i=collection.invoice_id, day=day: self._pay_by_card(i, day))
         # What the returns planned again (AM04) is presented on its new date.
         for day in set(Collection.objects.filter(status=CollectionStatus.PLANNED, batch__isnull=True,
                                                  attempt=2).values_list("collect_on", flat=True)):
-            self.at(day, "collect", lambda day=day: self._collect(day))
+            self.at(day, lambda day=day: self._collect(day))
 
     def _reason(self, collection: Collection) -> str:
         if collection.attempt == 2:  # presented again after AM04: most go through
@@ -155,7 +155,7 @@ class MoneyStory:
             day = invoice.due_date + timedelta(days=self.rng.randint(5, 40))  # late: reminded first
         else:
             return  # unpaid: dunning, maybe a payment plan
-        self.at(day, "card", lambda: self._pay_by_card(invoice.pk, day))
+        self.at(day, lambda: self._pay_by_card(invoice.pk, day))
 
     def _pay_by_card(self, invoice_id: int, day: date) -> None:
         invoice = Invoice.objects.get(pk=invoice_id)
@@ -176,7 +176,7 @@ class MoneyStory:
         if draw < 0.18 and "refund" not in self.done:
             self.done.add("refund")
             day = invoice.due_date - timedelta(days=5)
-            self.at(day + timedelta(days=6), "transfers", lambda: self._statement(
+            self.at(day + timedelta(days=6), lambda: self._statement(
                 day + timedelta(days=6), [(invoice, invoice.total_gross, f"Facture {invoice.number} (2)")]))
             return day, invoice.total_gross, f"Facture {invoice.number}"
         return invoice.due_date - timedelta(days=self.rng.randint(0, 10)), invoice.total_gross, invoice.number
@@ -196,7 +196,7 @@ class MoneyStory:
         for invoice in Invoice.objects.filter(number__in=report.penalties).select_related("billing_account"):
             if self.rng.random() < 0.6:
                 day = invoice.due_date - timedelta(days=3)
-                self.at(day, "transfers", lambda i=invoice, day=day: self._statement(
+                self.at(day, lambda i=invoice, day=day: self._statement(
                     day, [(i, i.total_gross, i.number)]))
 
     def _staff(self, on: date) -> None:
@@ -244,7 +244,7 @@ class MoneyStory:
         plan = plans.create_plan(account, 3, staff=True, by=self.staff, channel="phone", on=on)
         invoices = list(plan.invoices.order_by("issue_date"))
         for instalment in plan.instalments.order_by("number")[:2]:
-            self.at(instalment.due_on, "card", lambda i=instalment: self._pay_amount(
+            self.at(instalment.due_on, lambda i=instalment: self._pay_amount(
                 account.pk, invoices, i.amount, i.due_on, f"plan{plan.pk}-{i.number}"))
 
     def _pay_amount(self, account_id: int, invoices: list[Invoice], amount: Decimal, day: date, key: str) -> None:

@@ -79,21 +79,22 @@ def open_amount(invoice: Invoice) -> Decimal:
     return open_amounts([invoice.pk]).get(invoice.pk, ZERO)
 
 
-def balance(account: BillingAccount | int) -> Balance:
-    account_id = getattr(account, "pk", account)
-    return Balance(owed=sum((left for _, left in _open_obligations(account_id)), ZERO),
-                   credit=sum((left for _, left in _available_funds(account_id)), ZERO))
+def balance(*accounts: BillingAccount | int) -> Balance:
+    """The balance of an account, or of several together (a customer's)."""
+    ids = [getattr(account, "pk", account) for account in accounts]
+    return Balance(owed=sum((left for _, left in _open_obligations(*ids)), ZERO),
+                   credit=sum((left for _, left in _available_funds(*ids)), ZERO))
 
 
-def _open_obligations(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
-    rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=OBLIGATIONS)
+def _open_obligations(*account_ids: int) -> list[tuple[LedgerEntry, Decimal]]:
+    rows = (LedgerEntry.objects.filter(billing_account_id__in=account_ids, kind__in=OBLIGATIONS)
             .annotate(allocated=Coalesce(Sum("allocations_in__amount"), ZERO)).order_by("on", "pk"))
     return [(entry, _cents(entry.amount - entry.allocated)) for entry in rows
             if _cents(entry.amount - entry.allocated) > 0]
 
 
-def _available_funds(account_id: int) -> list[tuple[LedgerEntry, Decimal]]:
-    rows = (LedgerEntry.objects.filter(billing_account_id=account_id, kind__in=FUNDS)
+def _available_funds(*account_ids: int) -> list[tuple[LedgerEntry, Decimal]]:
+    rows = (LedgerEntry.objects.filter(billing_account_id__in=account_ids, kind__in=FUNDS)
             .annotate(used=Coalesce(Sum("allocations_out__amount"), ZERO)).order_by("on", "pk"))
     return [(entry, _cents(-entry.amount - entry.used)) for entry in rows if _cents(-entry.amount - entry.used) > 0]
 

@@ -24,13 +24,12 @@ from .auth import PersonToken, space
 router = Router(auth=PersonToken())
 
 
-def _space(request) -> Space:
-    return space(request)
-
-
-def _can(found: Space, action: str) -> None:
-    if not found.can(action):
+def _space(request, action: str | None = None) -> Space:
+    """The caller's space, refused with 403 when their role may not do `action`."""
+    found = space(request)
+    if action and not found.can(action):
         raise HttpError(403, f"your role ({found.role}) does not allow this")
+    return found
 
 
 class CustomerOut(Schema):
@@ -84,8 +83,7 @@ def _invoice_out(invoice, status) -> dict:
 def invoices(request, year: int | None = None, month: int | None = None):
     """Invoices and credit notes of the visible period (24 months for individuals, 6 years for
     businesses), newest first; a year, or a month of a year."""
-    found = _space(request)
-    _can(found, "see_invoices")
+    found = _space(request, "see_invoices")
     documents = found.invoices().order_by("-issue_date", "-number")
     if year:
         documents = documents.filter(issue_date__year=year)
@@ -111,8 +109,7 @@ class InvoiceDetailOut(InvoiceOut):
 
 @router.get("/invoices/{number}", response=InvoiceDetailOut, tags=["app: invoices"])
 def invoice(request, number: str):
-    found = _space(request)
-    _can(found, "see_invoices")
+    found = _space(request, "see_invoices")
     document = found.invoice(number)
     status = statuses([document], timezone.localdate())[document.pk]
     return {**_invoice_out(document, status), "corrects": document.corrects.number if document.corrects_id else None,
@@ -124,8 +121,7 @@ def invoice(request, number: str):
 @router.get("/invoices/{number}/pdf", tags=["app: invoices"], response={200: None})
 def invoice_pdf(request, number: str):
     """The Factur-X PDF."""
-    found = _space(request)
-    _can(found, "see_invoices")
+    found = _space(request, "see_invoices")
     document = found.invoice(number)
     return HttpResponse(pdf_of(document.number), content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{file_name(document, "pdf")}"'})
@@ -134,8 +130,7 @@ def invoice_pdf(request, number: str):
 @router.get("/invoices/{number}/xml", tags=["app: invoices"], response={200: None})
 def invoice_xml(request, number: str):
     """The CII XML."""
-    found = _space(request)
-    _can(found, "see_invoices")
+    found = _space(request, "see_invoices")
     document = found.invoice(number)
     file = DocumentFile.objects.filter(invoice=document).first()
     if file is None:
@@ -152,13 +147,9 @@ class BalanceOut(Schema):
 @router.get("/balance", response=BalanceOut, tags=["app: payments"])
 def balance(request):
     """What is owed (open invoices) and the credit not used yet, over the customer's accounts."""
-    found = _space(request)
-    _can(found, "pay")
-    owed = credit = Decimal("0.00")
-    for account in found.accounts():
-        account_balance = ledger.balance(account)
-        owed, credit = owed + account_balance.owed, credit + account_balance.credit
-    return {"owed": owed, "credit": credit, "balance": owed - credit}
+    found = _space(request, "pay")
+    total = ledger.balance(*found.accounts())
+    return {"owed": total.owed, "credit": total.credit, "balance": total.balance}
 
 
 class CounterOut(Schema):

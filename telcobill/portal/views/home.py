@@ -25,7 +25,7 @@ def home(request: HttpRequest, space: Space) -> HttpResponse:
     context = {"space": space, "alerts": [], "lines": _lines(space, today), "today": today}
     if space.can("see_invoices"):
         accounts = list(space.accounts())
-        owed = sum((ledger.balance(a).balance for a in accounts), 0)
+        owed = ledger.balance(*accounts).balance
         open_invoices = ledger.open_amounts(space.invoices().filter(kind=DocumentKind.INVOICE, due_date__gte=today
                                                                     - timedelta(days=400)).values_list("pk", flat=True))
         unpaid = (space.invoices().filter(pk__in=[pk for pk, left in open_invoices.items() if left > 0])
