@@ -12,6 +12,8 @@ from telcobill.billing.models import DocumentKind, Invoice
 from telcobill.payments.models import Collection, CollectionStatus
 from telcobill.payments.services import ledger
 
+from ..templatetags.portal import day, euros
+
 
 @dataclass(frozen=True)
 class Status:
@@ -32,8 +34,6 @@ def statuses(invoices: list[Invoice], today: date) -> dict[int, Status]:
 
 
 def _status(invoice: Invoice, left: Decimal, debit: Collection | None, credited: bool, today: date) -> Status:
-    from ..templatetags.portal import day
-
     if invoice.kind == DocumentKind.CREDIT_NOTE:
         return Status("credit_note", _("Avoir"), "info", Decimal(0))
     if left <= 0:
@@ -48,11 +48,6 @@ def _status(invoice: Invoice, left: Decimal, debit: Collection | None, credited:
     if debit and debit.status in (CollectionStatus.REJECTED, CollectionStatus.DISPUTED):
         return Status("rejected", _("Prélèvement rejeté : à régler"), "danger", left)
     if invoice.due_date and invoice.due_date < today:
-        return Status("late", _("En retard : %(left)s à régler") % {"left": _money(left)}, "danger", left)
+        return Status("late", _("En retard : %(left)s à régler") % {"left": euros(left)}, "danger", left)
     return Status("due", _("À payer avant le %(day)s") % {"day": day(invoice.due_date)}, "warning", left)
 
-
-def _money(amount: Decimal) -> str:
-    from ..templatetags.portal import euros
-
-    return euros(amount)
