@@ -91,11 +91,11 @@ def collect(on: date, *, now: datetime | None = None) -> CollectionBatch | None:
             return None
         now = now or timezone.now()
         message_id = f"TB{now:%Y%m%d%H%M%S%f}"[:35]
-        mandates = {c.mandate_id: c.mandate for c in claimed}
+        mandates = {c.mandate_id for c in claimed}
         invoices = dict(Invoice.objects.filter(pk__in=[c.invoice_id for c in claimed]).values_list("pk", "number"))
         groups: dict[str, list[pain.Debit]] = {"FRST": [], "RCUR": []}
         for collection in claimed:
-            mandate = mandates[collection.mandate_id]
+            mandate = collection.mandate
             collection.sequence = "FRST" if mandate.first_collected_on is None else "RCUR"
             groups[collection.sequence].append(pain.Debit(
                 end_to_end_id=collection.end_to_end_id, amount=collection.amount,
