@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import groupby, islice
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceLine, InvoiceStatus
@@ -220,8 +220,8 @@ def _settled(sources: set[int]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
     """The invoices each of these funds settled: their positive allocations (a return's negative
     rows undo them later; the journal still says what the payment was for)."""
     amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for source, number, amount in (Allocation.objects.filter(Q(source_id__in=sources) & Q(amount__gt=0)
-                                                             & Q(target__kind=EntryKind.INVOICE))
+    for source, number, amount in (Allocation.objects.filter(source_id__in=sources, amount__gt=0,
+                                                             target__kind=EntryKind.INVOICE)
                                    .order_by("pk").values_list("source_id", "target__invoice__number", "amount")):
         amounts[source][number] += amount
     return {source: tuple(by_number.items()) for source, by_number in amounts.items()}

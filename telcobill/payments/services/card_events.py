@@ -32,7 +32,7 @@ from ..models import (
     SavedCard,
 )
 from . import ledger
-from .card_provider import CardDetails, CardProvider, WebhookEvent, euros_of, payment_label, provider
+from .card_provider import CardDetails, CardProvider, WebhookEvent, euros_of, object_id, payment_label, provider
 from .payment_method import use_payment_method
 
 ALREADY_APPLIED = "already applied"
@@ -91,22 +91,22 @@ def _checkout_paid(event: WebhookEvent, card: CardDetails | None) -> str:
     if payment is None:
         return f"ignored: checkout {session['id']} is not a telcobill card payment"
     amount = euros_of(session["amount_total"]) if session.get("amount_total") is not None else payment.amount
-    return apply_paid(payment, payment_intent=_id(session.get("payment_intent")) or session["id"], amount=amount,
+    return apply_paid(payment, payment_intent=object_id(session.get("payment_intent")) or session["id"], amount=amount,
                       at=event.created)
 
 
 def _checkout_expired(event: WebhookEvent, card: CardDetails | None) -> str:
-    session = event.object
-    changed = CardPayment.objects.filter(provider_ref=session["id"], status=CardPaymentStatus.OPEN).update(
-        status=CardPaymentStatus.EXPIRED)
-    return f"expired: checkout {session['id']}" if changed else f"ignored: checkout {session['id']} was not open"
+    return _close_checkout(event.object, "expired", status=CardPaymentStatus.EXPIRED)
 
 
 def _checkout_failed(event: WebhookEvent, card: CardDetails | None) -> str:
-    session = event.object
-    changed = CardPayment.objects.filter(provider_ref=session["id"], status=CardPaymentStatus.OPEN).update(
-        status=CardPaymentStatus.FAILED, failure="Paiement refusé")
-    return f"failed: checkout {session['id']}" if changed else f"ignored: checkout {session['id']} was not open"
+    return _close_checkout(event.object, "failed", status=CardPaymentStatus.FAILED, failure="Paiement refusé")
+
+
+def _close_checkout(session: dict[str, Any], outcome: str, **changes: str) -> str:
+    """The card payment of a checkout still open ends with `changes` (one already ended stays so)."""
+    changed = CardPayment.objects.filter(provider_ref=session["id"], status=CardPaymentStatus.OPEN).update(**changes)
+    return f"{outcome}: checkout {session['id']}" if changed else f"ignored: checkout {session['id']} was not open"
 
 
 def _intent_succeeded(event: WebhookEvent, card: CardDetails | None) -> str:
@@ -137,7 +137,7 @@ def _dispute_created(event: WebhookEvent, card: CardDetails | None) -> str:
     """A chargeback: the bank took the money back, so what the payment settled is open again and
     a dispute holds the dunning of its (first) invoice until staff close it."""
     dispute = event.object
-    intent = _id(dispute.get("payment_intent")) or ""
+    intent = object_id(dispute.get("payment_intent")) or ""
     paid = LedgerEntry.objects.filter(kind=EntryKind.PAYMENT, method=Method.CARD, reference=intent).first()
     if not intent or paid is None:
         return f"ignored: dispute {dispute['id']} is about no card payment recorded ({intent or 'no intent'})"
@@ -176,7 +176,7 @@ def _saved_card_details(card_provider: CardProvider, event: WebhookEvent) -> Car
     session = event.object
     if event.type != "checkout.session.completed" or session.get("mode") != "setup":
         return None
-    setup = _id(session.get("setup_intent"))
+    setup = object_id(session.get("setup_intent"))
     return card_provider.setup_card(setup) if setup else None
 
 
@@ -219,7 +219,3 @@ def _by_intent(intent: dict[str, Any]) -> CardPayment | None:
                           billing_account__number=metadata.get("billing_account", "")))
     return found
 
-
-def _id(value: Any) -> str | None:
-    """An expandable field: an id, or the object itself."""
-    return value.get("id") if isinstance(value, dict) else value

@@ -21,6 +21,7 @@ import stripe
 from django.conf import settings
 
 from telcobill.errors import Invalid, NotAllowed
+from telcobill.money import CENT
 
 if TYPE_CHECKING:
     from telcobill.customers.models import BillingAccount
@@ -108,7 +109,7 @@ def cents_of(amount: Decimal) -> int:
 
 
 def euros_of(cents: int) -> Decimal:
-    return (Decimal(int(cents)) / 100).quantize(Decimal("0.01"))
+    return (Decimal(int(cents)) / 100).quantize(CENT)
 
 
 class StripeProvider:
@@ -149,7 +150,7 @@ class StripeProvider:
         with _calling("creating the payment page"):
             session = self._client.v1.checkout.sessions.create(
                 params, {"idempotency_key": f"telcobill-{card_payment.provider_ref}"})
-        return session.id, session.url, _id(getattr(session, "payment_intent", None)) or ""
+        return session.id, session.url, object_id(getattr(session, "payment_intent", None)) or ""
 
     def create_setup(self, account, *, success_url, cancel_url, email, customer_ref="", requested_by=None):
         metadata = _metadata(account.number, [], requested_by=str(requested_by or ""))
@@ -180,9 +181,9 @@ class StripeProvider:
             intent = self._client.v1.setup_intents.retrieve(setup_ref, {"expand": ["payment_method"]})
         method = intent.payment_method
         card = method.card
-        return CardDetails(customer_ref=_id(intent.customer) or _id(getattr(method, "customer", None)) or "",
-                           payment_method_ref=method.id, brand=card.brand or "", last4=card.last4 or "",
-                           expires=f"{card.exp_year:04d}-{card.exp_month:02d}")
+        customer = object_id(intent.customer) or object_id(getattr(method, "customer", None)) or ""
+        return CardDetails(customer_ref=customer, payment_method_ref=method.id, brand=card.brand or "",
+                           last4=card.last4 or "", expires=f"{card.exp_year:04d}-{card.exp_month:02d}")
 
     def charge_saved_card(self, saved_card, amount, description, idempotency_key, *, metadata=None):
         params = {
@@ -236,9 +237,9 @@ def _metadata(account_number: str, numbers: list[str], **more: str) -> dict[str,
     return metadata
 
 
-def _id(value) -> str | None:
-    """An expandable field: an id, or the object itself."""
-    return value if isinstance(value, str) or value is None else value.id
+def object_id(value: Any) -> str | None:
+    """An expandable field: an id, or the object itself (the SDK's, or a dict in an event)."""
+    return value if isinstance(value, str) or value is None else value["id"]
 
 
 class _Declined(Exception):
@@ -254,7 +255,7 @@ def _calling(what: str) -> Iterator[None]:
     try:
         yield
     except stripe.CardError as exc:
-        raise _Declined(exc.user_message or "carte refusée", _id(exc.error.payment_intent) or "") from None
+        raise _Declined(exc.user_message or "carte refusée", object_id(exc.error.payment_intent) or "") from None
     except stripe.StripeError as exc:
         raise ProviderFailure(f"Stripe: {what} failed: {exc.user_message or type(exc).__name__}") from None
 

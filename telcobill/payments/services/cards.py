@@ -22,7 +22,7 @@ from django.utils import timezone
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import BillingAccount, PaymentMethod, Person
 from telcobill.errors import Invalid, NotAllowed
-from telcobill.money import to_cents
+from telcobill.money import ZERO, to_cents
 
 from ..models import CardPayment, CardPaymentStatus, SavedCard
 from . import ledger
@@ -30,7 +30,7 @@ from .card_events import apply_paid, handle_webhook
 from .card_provider import CardDeclined, ProviderFailure, cards_available, payment_label, provider
 
 __all__ = ["cards_available", "charge_saved_card_for", "charge_saved_cards", "handle_webhook",
-           "pay_invoices_by_card", "provider", "refund_card_payment", "save_card"]
+           "pay_invoices_by_card", "refund_card_payment", "save_card"]
 
 # Where the provider's pages send the customer back (customer space pages).
 PAID_PAGE = "/factures/?carte=payee"
@@ -50,7 +50,7 @@ def pay_invoices_by_card(account: BillingAccount, invoices: Iterable[Invoice | i
     invoices are settled first). The customer is sent to `url`; the webhook records the payment."""
     card_provider = provider()
     chosen, open_total = _payable(account, invoices)
-    amount = open_total if amount is None else to_cents(Decimal(amount))
+    amount = open_total if amount is None else to_cents(amount)
     if amount <= 0 or amount > open_total:
         raise Invalid(f"Montant de {amount} € : entre 0,01 € et {open_total} € (le reste dû des factures).",
                       code="amount")
@@ -149,7 +149,7 @@ def refund_card_payment(card_payment: CardPayment, amount: Decimal, idempotency_
     if card_payment.status != CardPaymentStatus.PAID or not card_payment.payment_intent:
         raise NotAllowed(f"card payment {card_payment.provider_ref} is {card_payment.status}: only a paid card "
                          "payment can be refunded to its card", code="not_paid")
-    amount = to_cents(Decimal(amount))
+    amount = to_cents(amount)
     if amount <= 0 or amount > card_payment.amount:
         raise Invalid(f"refund of {amount} €: the card payment was {card_payment.amount} €; refund at most that")
     return provider().refund(card_payment.payment_intent, amount, idempotency_key)
@@ -170,7 +170,7 @@ def _payable(account: BillingAccount, invoices: Iterable[Invoice | int] | None) 
     chosen = [i for i in ordered if open_.get(i.pk, 0) > 0]
     if not chosen:
         raise Invalid("Aucune facture à régler : tout est payé.", code="nothing_to_pay")
-    return chosen, sum((open_[i.pk] for i in chosen), Decimal("0.00"))
+    return chosen, sum((open_[i.pk] for i in chosen), ZERO)
 
 
 def _open_checkout(account: BillingAccount, chosen: list[Invoice], amount: Decimal) -> CardPayment | None:

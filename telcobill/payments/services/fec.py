@@ -29,6 +29,7 @@ from telcobill.money import ZERO, to_cents
 
 from ..models import EntryKind, LedgerEntry
 from .accounting import CHUNK, Document, documents, vat_key
+from .accounting_csv import french_amount, french_rate
 from .lettering import Letter, Lettering, lettering
 
 HEADER = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",
@@ -188,7 +189,7 @@ def _fields(number: str, entry: Entry, line: Line) -> list[str]:
     return [_text(value) for value in (
         journal["code"], journal["label"], number, _date(entry.on), account["number"], account["label"],
         auxiliary[0], auxiliary[1], entry.piece_ref, _date(entry.piece_date), line.label,
-        _amount(max(line.amount, ZERO)), _amount(max(-line.amount, ZERO)),
+        french_amount(max(line.amount, ZERO)), french_amount(max(-line.amount, ZERO)),
         letter.code if letter else "", _date(letter.on) if letter else "", _date(entry.valid_on),
         "", "")]  # amounts are in euros: no currency amount, no currency code
 
@@ -197,12 +198,8 @@ def _date(value: date) -> str:
     return f"{value:%Y%m%d}"
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value or ZERO:.2f}".replace(".", ",")  # never -0,00
-
-
 def _rate(rate: Decimal) -> str:
-    return f"{rate:.2f} %".replace(".", ",")
+    return f"{french_rate(rate)} %"
 
 
 # Typography ISO 8859-15 lacks, and the separators that must never appear inside a field.

@@ -12,14 +12,16 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .fec import ENCODING, HEADER
+from telcobill.money import ZERO
+
+from .accounting_csv import french_amount
+from .fec import ENCODING, HEADER, SEPARATOR
 
 NAME = re.compile(r"(\d{9})FEC(\d{8})\.txt")
 AMOUNT = re.compile(r"-?\d+(,\d{1,2})?")  # comma before the decimals, no thousands separator
-ZERO = Decimal("0.00")
 REQUIRED = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "PieceRef",
             "PieceDate", "EcritureLib", "Debit", "Credit", "ValidDate")
-DATES = ("EcritureDate", "PieceDate", "ValidDate")
+DATES = ("EcritureDate", "PieceDate", "ValidDate", "DateLet")  # DateLet only when lettered
 COLUMN = {name: index for index, name in enumerate(HEADER)}
 
 
@@ -39,7 +41,7 @@ def check_fec(path: Path | str) -> list[str]:
     problems = _check_name(path.name)
     with open(path, encoding=ENCODING, newline="") as lines:
         header = next(lines, "").rstrip("\r\n")
-        separator = "|" if "|" in header else "\t"
+        separator = SEPARATOR if SEPARATOR in header else "\t"
         if header.split(separator) != list(HEADER):
             problems.append(f"line 1: the header is not the 18 columns {'|'.join(HEADER)}")
         state = _State()
@@ -67,8 +69,6 @@ def _check_fields(number: int, fields: list[str]) -> list[str]:
     problems = [f"line {number}: {name} is empty" for name in REQUIRED if not value[name].strip()]
     problems += [f"line {number}: {name} {value[name]!r} is not a date YYYYMMDD"
                  for name in DATES if value[name] and not _is_date(value[name])]
-    if value["DateLet"] and not _is_date(value["DateLet"]):
-        problems.append(f"line {number}: DateLet {value['DateLet']!r} is not a date YYYYMMDD")
     for name in ("Debit", "Credit", "Montantdevise"):
         if value[name] and not AMOUNT.fullmatch(value[name]):
             problems.append(f"line {number}: {name} {value[name]!r} is not an amount like 1234,56")
@@ -109,7 +109,8 @@ class _State:
     def close(self) -> list[str]:
         problems = self._finish()
         if self.debit != self.credit:
-            problems.append(f"the file's debits ({_french(self.debit)}) and credits ({_french(self.credit)}) differ")
+            problems.append(f"the file's debits ({french_amount(self.debit)}) and credits "
+                            f"({french_amount(self.credit)}) differ")
         return problems
 
     def _start(self, number: int, journal: str, entry_number: str, on: str) -> list[str]:
@@ -135,8 +136,8 @@ class _State:
         entry = self.entry
         if entry is None or entry.debit == entry.credit:
             return []
-        return [f"line {entry.line}: entry {entry.number} is not balanced: debit {_french(entry.debit)}, "
-                f"credit {_french(entry.credit)}"]
+        return [f"line {entry.line}: entry {entry.number} is not balanced: debit {french_amount(entry.debit)}, "
+                f"credit {french_amount(entry.credit)}"]
 
 
 def _is_date(value: str) -> bool:
@@ -152,7 +153,3 @@ def _is_date(value: str) -> bool:
 def _amount(value: str) -> Decimal:
     """The amount of a field (0 when empty or malformed: the format problem is reported apart)."""
     return Decimal(value.replace(",", ".")) if AMOUNT.fullmatch(value) else ZERO
-
-
-def _french(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")

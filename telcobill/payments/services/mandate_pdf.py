@@ -30,6 +30,7 @@ from telcobill.documents.pdf_context import DEFAULT_BRAND_COLOUR
 from telcobill.notifications import masked
 
 from ..models import Mandate, MandateChallenge, MandateStatus
+from .mandates import LAPSE_MONTHS
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mandate.typ"
 PAYMENT_TYPE = "Paiement récurrent/répétitif"
@@ -78,18 +79,18 @@ def mandate_context(mandate: Mandate, today: date | None = None) -> dict:
         "privacy": (f"Les informations de ce mandat ne sont utilisées par {creditor} que pour la gestion de votre "
                     "contrat et de ses prélèvements. Vous pouvez y accéder et les faire rectifier auprès de "
                     f"{creditor} ({operator['email']})."),
-        "brand": {"name": creditor, "colour": DEFAULT_BRAND_COLOUR},
+        "brand": {"colour": DEFAULT_BRAND_COLOUR},
     }
 
 
 def _signature(mandate: Mandate) -> dict:
     signed = timezone.localtime(mandate.signed_at)
     line = SIGNED.get(mandate.channel, "Signé le {date}").format(date=f"{signed:%d/%m/%Y}", time=f"{signed:%H:%M}")
-    # The mandate records no place of signature: the debtor's town stands for it.
     proof = ""
     challenge = MandateChallenge.objects.filter(mandate=mandate).first()
     if challenge:
         proof = f"Confirmé par le code à usage unique envoyé à {masked(challenge.sent_to)}"
+    # The mandate records no place of signature: the debtor's town stands for it.
     return {"place": mandate.city, "date": f"{signed:%d/%m/%Y}", "line": line, "proof": proof}
 
 
@@ -101,7 +102,7 @@ def _status(mandate: Mandate, today: date) -> dict:
         return {"ended": False, "text": f"Mandat actif au {today:%d/%m/%Y}"}
     if mandate.status == MandateStatus.LAPSED:
         return {"ended": True, "text": f"Mandat caduc depuis le {ended} : aucun prélèvement présenté pendant "
-                                       "36 mois. Il ne peut plus être utilisé."}
+                                       f"{LAPSE_MONTHS} mois. Il ne peut plus être utilisé."}
     return {"ended": True, "text": f"Mandat révoqué le {ended}{_revocation_reason(mandate)}. "
                                    "Il ne peut plus être utilisé."}
 

@@ -36,7 +36,6 @@ from .payment_method import use_payment_method
 
 CHANNELS = ("web", "app", "paper", "phone")
 ONLINE_CHANNELS = ("web", "app")  # confirmed by a code; paper and phone are staff's (create_mandate)
-CODE_MINUTES = one_time_codes.MINUTES
 MAX_ATTEMPTS = one_time_codes.MAX_ATTEMPTS
 # The HMAC's salt: what the code of a mandate challenge can confirm (telcobill/one_time_codes.py).
 CODE_SALT = "telcobill.payments.mandate_challenge"
@@ -155,7 +154,7 @@ def confirm_mandate_change(challenge_id: int, code: str, *, person: Person) -> M
 
 def code_text(iban: str, code: str) -> str:
     return (f"Votre code de confirmation pour le nouvel IBAN se terminant par {iban[-4:]} : {code}. "
-            f"Il expire dans {CODE_MINUTES} minutes. "
+            f"Il expire dans {one_time_codes.MINUTES} minutes. "
             "Si vous n'êtes pas à l'origine de cette demande, contactez-nous.")
 
 
@@ -245,7 +244,8 @@ def lapse_unused_mandates(today: date | None = None) -> list[str]:
         Mandate.objects.filter(pk=mandate.pk).update(status=MandateStatus.LAPSED, ended_at=timezone.now(),
                                                      end_reason=f"unused since {since}")
         AuditEvent.objects.create(kind="payments.mandate_lapsed", customer=mandate.billing_account.customer,
-                                  summary=f"Mandat {mandate.reference} caduc : aucun prélèvement depuis 36 mois",
+                                  summary=f"Mandat {mandate.reference} caduc : aucun prélèvement depuis "
+                                          f"{LAPSE_MONTHS} mois",
                                   data={"mandate": mandate.reference})
         lapsed.append(mandate.reference)
     return lapsed

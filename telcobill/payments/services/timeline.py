@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import BillingAccount
+from telcobill.money import ZERO
 
 from ..models import (
     Allocation,
@@ -38,7 +39,6 @@ from ..models import (
 )
 from . import ledger, plans
 
-ZERO = Decimal("0.00")
 PENDING_DEBIT = (CollectionStatus.PLANNED, CollectionStatus.SUBMITTED)
 
 # What a moment is (the pages word each one).
@@ -177,7 +177,8 @@ def _open_invoices(owed, collections, numbers, left, payable, today) -> list[Mom
     One whose debit was rejected is told by the rejection; one in a plan, by its instalments."""
     rejected = {pk for pk, c in collections.items() if c.status in (CollectionStatus.REJECTED,
                                                                     CollectionStatus.DISPUTED)}
-    contested = set(Dispute.objects.filter(invoice_id__in=list(owed), outcome="").values_list("invoice_id", flat=True))
+    contested = set(Dispute.objects.filter(invoice_id__in=list(owed), outcome=Dispute.Outcome.OPEN)
+                    .values_list("invoice_id", flat=True))
     in_plan = set(PaymentPlan.objects.filter(status=PlanStatus.ACTIVE, invoices__in=list(owed))
                   .values_list("invoices", flat=True))
     moments = []
