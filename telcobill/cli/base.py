@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 
 from django.core.management.base import CommandError
 
@@ -18,6 +19,14 @@ def refusals_as_errors(handle):
             raise CommandError(exc.message, returncode=2) from None
 
     return wrapper
+
+
+def parse_date(value: str, option: str) -> date:
+    """A command's date option, or a refusal naming the option and the form expected (exit 2)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option}: expected a date like 2026-11-30, got {value!r}", returncode=2) from None
 
 
 def progress_bar(console=None):

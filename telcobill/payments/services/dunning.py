@@ -35,6 +35,7 @@ from telcobill.billing.models import DocumentKind, Invoice, InvoiceLine, Invoice
 from telcobill.billing.totals import compute_totals
 from telcobill.customers.models import AuditEvent, LineStatus, Person, ProvisioningAction, ProvisioningOrder
 from telcobill.errors import Invalid, NotAllowed, TelcobillError
+from telcobill.money import CENT
 
 from ..models import (
     Allocation,
@@ -51,8 +52,6 @@ from ..models import (
     PlanStatus,
 )
 from . import ledger
-
-CENT = Decimal("0.01")
 
 # The steps an operator starts with (installed by a migration, editable in the back office):
 # (code, days after the due date, action, audience, e-mail subject, e-mail text).

@@ -31,11 +31,9 @@ from django.utils import timezone
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import AuditEvent, BillingAccount, Person
 from telcobill.errors import Invalid, NotAllowed
+from telcobill.money import CENT, ZERO
 
 from ..models import FUNDS, OBLIGATIONS, Allocation, EntryKind, LedgerEntry, Method
-
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 
 
 def _cents(value) -> Decimal:

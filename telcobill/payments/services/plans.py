@@ -22,11 +22,10 @@ from django.utils import timezone
 from telcobill.billing.proration import add_months
 from telcobill.customers.models import AuditEvent, BillingAccount, Person
 from telcobill.errors import Invalid, NotAllowed
+from telcobill.money import CENT
 
 from ..models import Instalment, PaymentPlan, PlanStatus
 from . import dunning, ledger
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def open_dispute(invoice: Invoice, *, description: str, by: Person | None = None
     """A customer (or staff for them) contests an invoice: its dunning waits."""
     if not description.strip():
         raise Invalid("description: say what is contested")
-    if Dispute.objects.filter(invoice=invoice, outcome="").exists():
+    if Dispute.objects.filter(invoice=invoice, outcome=Dispute.Outcome.OPEN).exists():
         raise NotAllowed(f"{invoice.number} is already contested; the dispute is being handled")
     dispute = Dispute.objects.create(invoice=invoice, opened_at=timezone.now(), description=description[:300])
     AuditEvent.objects.create(actor=by, kind="payments.dispute_opened", customer=invoice.billing_account.customer,

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from telcobill.cli.base import refusals_as_errors
+from telcobill.cli.base import parse_date, refusals_as_errors
 from telcobill.errors import Invalid
 from telcobill.payments.services import accounting_csv as csv
 from telcobill.payments.services.accounting import (
@@ -44,15 +44,8 @@ def _overdue(customer) -> Decimal:
     return customer.total - customer.buckets[AgeBucket.NOT_DUE]
 
 
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option}: expected a date like 2026-11-30, got {value!r}", returncode=2) from None
-
-
 def _period(options) -> tuple[date, date]:
-    start, end = _date(options["start"], "--from"), _date(options["end"], "--to")
+    start, end = parse_date(options["start"], "--from"), parse_date(options["end"], "--to")
     if end < start:
         raise Invalid(f"--to {end} is before --from {start}")
     return start, end
@@ -127,7 +120,7 @@ class Command(BaseCommand):
 
     def _receivables(self, console: Console, options) -> None:
         """The totals by age, then the customers most overdue (the CSV has every customer)."""
-        receivables = receivables_by_age(_date(options["on"], "--on"))
+        receivables = receivables_by_age(parse_date(options["on"], "--on"))
         money = csv.french_amount
         totals = Table("tranche", "montant", title=f"Créances clients au {receivables.on}")
         for bucket in AgeBucket:

@@ -16,14 +16,8 @@ from rich.table import Table
 from telcobill.catalogue.loader import CatalogueError, LoadReport, check_catalogue, load_catalogue
 from telcobill.catalogue.models import CataloguePolicy, Product, VatRule, Zone
 from telcobill.catalogue.snapshot import load_snapshot
+from telcobill.cli.base import parse_date
 from telcobill.money import CENT
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--on: expected an ISO date like 2026-09-01, got {value!r}", returncode=2) from None
 
 
 def _money(amount: Decimal) -> str:
@@ -56,7 +50,7 @@ class Command(BaseCommand):
                 console.print(f"{options['file']}: valid, {len(spec.products)} products, "
                               f"{len(spec.zones)} zones, sha256 {digest}")
             else:
-                on = _day(options["on"]) if options["on"] else timezone.localdate()
+                on = parse_date(options["on"], "--on") if options["on"] else timezone.localdate()
                 self._show(console, on)
         except CatalogueError as refused:
             raise CommandError(refused.message, returncode=2) from None

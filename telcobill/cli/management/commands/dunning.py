@@ -9,23 +9,14 @@ Safe to run more than once a day: each step is taken once per invoice.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from telcobill.cli.base import refusals_as_errors
+from telcobill.cli.base import parse_date, refusals_as_errors
 from telcobill.payments.models import DunningRecord, DunningStatus
 from telcobill.payments.services import plans
 from telcobill.payments.services.dunning import run_dunning
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise CommandError(f"--date: expected a date like 2026-12-04, got {value!r}", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -49,7 +40,7 @@ class Command(BaseCommand):
                               f"{record.amount_due:.2f}")
             console.print(table)
             return
-        on = _date(options["date"])
+        on = parse_date(options["date"], "--date") if options["date"] else None
         completed, broken = plans.review_plans(on)
         report = run_dunning(on)
         console.print(f"{report.on}: {report.overdue} overdue invoice(s); {len(report.reminders)} reminder(s), "

@@ -10,13 +10,12 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from telcobill.cli.base import refusals_as_errors
+from telcobill.cli.base import parse_date, refusals_as_errors
 from telcobill.customers.models import BillingAccount
 from telcobill.payments.models import LedgerEntry
 from telcobill.payments.services import ledger
@@ -46,11 +45,7 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(console, options)
 
     def _refunds(self, console, options) -> None:
-        try:
-            on = date.fromisoformat(options["date"])
-        except ValueError:
-            raise CommandError(f"--date: expected a date like 2026-12-01, got {options['date']!r}",
-                               returncode=2) from None
+        on = parse_date(options["date"], "--date")
         batch = send_refunds(on)
         if batch is None:
             console.print("No refund by transfer is waiting.")

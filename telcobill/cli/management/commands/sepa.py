@@ -12,26 +12,18 @@ batch only of what is newly due. The file is validated against the ISO 20022 sch
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from telcobill.cli.base import refusals_as_errors
+from telcobill.cli.base import parse_date, refusals_as_errors
 from telcobill.errors import NotFound
 from telcobill.payments.models import CollectionBatch, Mandate
 from telcobill.payments.services.collections import batch_file, collect
 from telcobill.payments.services.mandate_pdf import render_mandate_pdf
 from telcobill.payments.services.mandates import lapse_unused_mandates
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--date: expected a date like 2026-11-20, got {value!r}", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -66,7 +58,7 @@ class Command(BaseCommand):
                               batch.path)
             console.print(table)
             return
-        batch = collect(_date(options["date"]))
+        batch = collect(parse_date(options["date"], "--date"))
         if batch is None:
             console.print(f"Nothing to collect by {options['date']}: every collection due is already in a batch.")
             return
