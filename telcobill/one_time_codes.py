@@ -65,6 +65,11 @@ def check_usable(challenge: Challenge, now: datetime, *, used: str = "") -> None
         raise NotAllowed(_("le code a expiré, demandez-en un nouveau"), code="expired")
 
 
+def attempts_left(challenge: Challenge) -> int:
+    """How many more codes may be tried (0: the challenge is dead)."""
+    return max(0, MAX_ATTEMPTS - challenge.attempts)
+
+
 def attempt(challenge: Challenge, code: str, salt: str, *bound: object) -> Invalid | None:
     """None when `code` (spaces allowed) is the challenge's; otherwise the attempt is counted and
     saved, and the refusal to raise is returned, so that the caller raises it outside its
@@ -73,7 +78,7 @@ def attempt(challenge: Challenge, code: str, salt: str, *bound: object) -> Inval
         return None
     challenge.attempts += 1
     challenge.save(update_fields=["attempts"])
-    left = MAX_ATTEMPTS - challenge.attempts
+    left = attempts_left(challenge)
     if left <= 0:
         return Invalid(_("code incorrect ; plus aucun essai possible : demandez un nouveau code"), code="wrong_code")
     return Invalid(ngettext("code incorrect : encore %(left)d essai", "code incorrect : encore %(left)d essais",

@@ -52,10 +52,11 @@ def on_sale(kind: str, *, segment: str, on: date, language: str = "fr") -> list[
     for product in (Product.objects.filter(kind=kind, retired=False, segment__in=[Segment.ALL, segment])
                     .order_by("tier", "code")):
         try:
-            price = price_of(catalogue.product(product.code), on, catalogue)
+            info = catalogue.product(product.code)
+            price = price_of(info, on, catalogue)
         except LookupError:
             continue
-        name = product.name_en if language == "en" and product.name_en else product.name
-        offers.append(Offer(product.code, kind, name, product.description, price, product.commitment_months,
+        offers.append(Offer(product.code, kind, info.label(language), product.description, price,
+                            product.commitment_months,
                             tuple(product.compatible_plans) if kind == ProductKind.OPTION else ()))
     return offers

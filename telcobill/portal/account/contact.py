@@ -54,7 +54,6 @@ def code(request: HttpRequest, space: Space, challenge_id: int) -> HttpResponse:
                              and not space.accounts().filter(pk=challenge.billing_account_id).exists()):
         raise Http404("no such request")
     form = CodeForm(request.POST or None)
-    expired = False
     if request.method == "POST" and form.is_valid():
         try:
             confirm_contact_change(challenge.pk, form.cleaned_data["code"], person=request.user)
@@ -64,7 +63,6 @@ def code(request: HttpRequest, space: Space, challenge_id: int) -> HttpResponse:
             form.add_error("code", capfirst(refusal.message))  # a wrong code: said under the code
         except NotAllowed as refusal:
             show_refusal(form, refusal)
-            expired = True
         else:
             messages.success(request, {
                 ContactField.EMAIL: _("Votre adresse e-mail est modifiée : utilisez-la pour vous connecter."),
@@ -72,8 +70,7 @@ def code(request: HttpRequest, space: Space, challenge_id: int) -> HttpResponse:
                 ContactField.BILLING_EMAIL: _("L'e-mail de facturation est modifié : vos prochaines factures y "
                                               "seront envoyées.")}[challenge.field])
             return redirect("portal:account")
-    return render(request, "portal/account/code.html", {"space": space, "form": form, "challenge": challenge,
-                                                        "expired": expired})
+    return render(request, "portal/account/code.html", {"space": space, "form": form, "challenge": challenge})
 
 
 @customer_page

@@ -7,12 +7,13 @@ from babel import Locale
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from telcobill.customers.identifiers import format_msisdn
 from telcobill.customers.models import Role
 from telcobill.errors import TelcobillError
+
+from ..templatetags.portal import _locale
 
 LANGUAGES = [("fr", "Français"), ("en", "English")]  # each in its own language, as a language menu shows it
 
@@ -24,7 +25,7 @@ def show_refusal(form: forms.Form, refusal: TelcobillError) -> None:
 
 def countries() -> list[tuple[str, str]]:
     """France first, then every country by its name in the page's language."""
-    names = Locale.parse("en_GB" if (get_language() or "fr").startswith("en") else "fr_FR").territories
+    names = Locale.parse(_locale()).territories
     others = sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()
                      and code not in ("FR", "ZZ", "EU", "EZ", "UN", "QO", "XA", "XB")), key=lambda c: c[1])
     return [("FR", names["FR"]), *others]

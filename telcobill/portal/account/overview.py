@@ -16,5 +16,5 @@ def overview(request: HttpRequest, space: Space) -> HttpResponse:
     # Billing details are the customer's: shown to those who see its invoices, changed by the holder.
     accounts = list(space.accounts().order_by("number")) if space.can("see_invoices") else []
     return render(request, "portal/account/overview.html", {
-        "space": space, "person": request.user, "accounts": accounts, "can_change": space.can("account"),
+        "space": space, "person": request.user, "accounts": accounts,
         "members": members(space.customer) if space.can("people") else None})

@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from telcobill.customers.models import Person
 from telcobill.customers.services import people
 from telcobill.errors import Invalid, NotAllowed, NotFound
 
@@ -50,7 +49,7 @@ def remove(request: HttpRequest, space: Space, person_id: int) -> HttpResponse:
     refusal = None
     if request.method == "POST":
         try:
-            people.remove(space.customer, Person.objects.get(pk=person_id), by=request.user)
+            people.remove(space.customer, member.person, by=request.user)
         except NotFound:
             raise Http404("no such person in this space") from None
         except NotAllowed as error:

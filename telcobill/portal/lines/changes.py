@@ -29,7 +29,7 @@ def change_plan_page(request: HttpRequest, space: Space, pk: int) -> HttpRespons
     today = timezone.localdate()
     data = request.POST if request.method == "POST" else request.GET
     code = data.get("forfait", "")
-    row = fleet(space, today, lines=[line], language=_language())[0]
+    row = fleet(space, today, lines=[line])[0]
     offers = [o for o in on_sale(ProductKind.PLAN, segment=space.customer.kind, on=today, language=_language())
               if not row.plan or o.code != row.plan.code]
     chosen = next((o for o in offers if o.code == code), None)
@@ -62,7 +62,7 @@ def options_page(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     action = "retirer" if data.get("retirer") or data.get("action") == "retirer" else "ajouter"
     code = data.get("option") or data.get("retirer") or data.get("ajouter") or ""
-    row = fleet(space, today, lines=[line], language=_language())[0]
+    row = fleet(space, today, lines=[line])[0]
     offers = on_sale(ProductKind.OPTION, segment=space.customer.kind, on=today, language=_language())
     names = {o.code: o.name for o in offers} | {o.code: o.name for o in row.options}
     prices = {o.code: o.price for o in offers}

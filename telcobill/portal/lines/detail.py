@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -26,7 +25,7 @@ from .pages import lines_page, refusal, support_phone
 def line_detail(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
     line = space.line(pk)
     today = timezone.localdate()
-    row = fleet(space, today, lines=[line], language=get_language() or "fr")[0]
+    row = fleet(space, today, lines=[line])[0]
     return render(request, "portal/lines/detail.html", {
         "space": space, "row": row, "line": line, "today": today, "business": space.customer.is_business,
         "can_change": space.can("lines") and line.status != LineStatus.TERMINATED,

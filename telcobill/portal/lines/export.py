@@ -11,7 +11,6 @@ from collections import defaultdict
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -37,7 +36,7 @@ def charges_csv(request: HttpRequest, space: Space) -> HttpResponse:
     months = months if months in MONTHS_CHOICES else DEFAULT_MONTHS
     today = timezone.localdate()
     filters = Filters.from_query(request.GET)
-    rows = {row.line.pk: row for row in filters.apply(fleet(space, today, language=get_language() or "fr"))}
+    rows = {row.line.pk: row for row in filters.apply(fleet(space, today))}
     issue_months = sorted(space.invoices().dates("issue_date", "month"), reverse=True)[:months]
     documents = list(space.invoices().filter(issue_date__gte=issue_months[-1]).select_related("billing_account")
                      .order_by("issue_date", "number")) if issue_months else []

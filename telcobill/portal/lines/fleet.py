@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import QueryDict
+from django.utils.translation import get_language
 
 from telcobill.billing.models import DocumentKind, Invoice
 from telcobill.billing.services.line_charges import LineCharge, line_charges
@@ -40,8 +41,10 @@ class LineRow:
     invoice: Invoice | None = None  # that invoice
 
 
-def fleet(space: Space, today: date, *, lines: list[Line] | None = None, language: str = "fr") -> list[LineRow]:
-    """The rows of `lines` (all the space's lines by default), ordered by number."""
+def fleet(space: Space, today: date, *, lines: list[Line] | None = None) -> list[LineRow]:
+    """The rows of `lines` (all the space's lines by default), ordered by number, products named
+    in the page's language."""
+    language = get_language() or "fr"
     if lines is None:
         lines = list(space.lines().select_related("billing_account").order_by("msisdn"))
     rows = {line.pk: LineRow(line, format_msisdn(line.msisdn)) for line in lines}

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from telcobill.customers.models import LineStatus
@@ -23,7 +22,7 @@ PAGE = 20
 @lines_page
 @require_safe
 def line_list(request: HttpRequest, space: Space) -> HttpResponse:
-    rows = fleet(space, timezone.localdate(), language=get_language() or "fr")
+    rows = fleet(space, timezone.localdate())
     filters = Filters.from_query(request.GET)
     shown = filters.apply(rows)
     page = Paginator(shown, PAGE).get_page(request.GET.get("page"))
@@ -36,6 +35,4 @@ def line_list(request: HttpRequest, space: Space) -> HttpResponse:
         "statuses": LineStatus.choices, "no_cost_centre": NO_COST_CENTRE,
         "cost_centres": sorted({r.line.cost_centre for r in rows if r.line.cost_centre}, key=str.casefold),
         "accounts": accounts, "business": space.customer.is_business, "query": query.urlencode(),
-        "months_choices": MONTHS_CHOICES, "can_change": space.can("lines"),
-        "lines_per_account": {a.number: sum(1 for r in rows if r.line.billing_account_id == a.pk) for a in accounts},
-    })
+        "months_choices": MONTHS_CHOICES})

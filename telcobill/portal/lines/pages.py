@@ -7,10 +7,9 @@ from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from telcobill.customers.models import Customer, Role
+from telcobill.customers.models import Customer
 from telcobill.errors import TelcobillError
 from telcobill.money import to_cents
 
@@ -23,8 +22,7 @@ def lines_page(view):
     @customer_page
     @wraps(view)
     def page(request, space, *args, **kwargs):
-        if space.role == Role.LINE_USER:
-            raise PermissionDenied("lines")
+        space.require("see_lines")
         return view(request, space, *args, **kwargs)
 
     return page

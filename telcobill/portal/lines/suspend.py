@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from telcobill.customers.models import LineStatus
@@ -26,7 +25,7 @@ def suspend_page(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
     space.require("lines")
     line = space.line(pk)
     today = timezone.localdate()
-    row = fleet(space, today, lines=[line], language=get_language() or "fr")[0]
+    row = fleet(space, today, lines=[line])[0]
     form = SuspendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and line.status == LineStatus.ACTIVE and form.is_valid():
         suspend_line(line=line, on=today, reason=REASONS[form.cleaned_data["reason"]], by=space.person)

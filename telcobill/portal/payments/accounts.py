@@ -1,10 +1,12 @@
 """What every payments page shares: the billing account it is about, found only inside the
-customer's space, and what the person's role lets the page offer."""
+customer's space, the operator's account to pay by transfer, and the page's rendering."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from schwifty import IBAN
 
 from telcobill.customers.models import BillingAccount
 
@@ -19,7 +21,13 @@ def account_of(space: Space, number: str) -> BillingAccount:
     return account
 
 
+def transfer_details() -> dict:
+    """The operator's account a customer pays by transfer to, IBAN grouped by 4 as on a RIB."""
+    operator = settings.OPERATOR
+    return {"name": operator["name"], "iban": IBAN(operator["iban"]).formatted, "bic": operator["bic"]}
+
+
 def page(request: HttpRequest, template: str, space: Space, context: dict) -> HttpResponse:
-    """A payments page, told which actions to offer (an action not offered is also refused: 403)."""
-    may = {action: space.can(action) for action in ("pay", "bank_details")}
-    return render(request, f"portal/payments/{template}", {"space": space, "may": may, **context})
+    """A payments page; it offers the actions the role allows (`space.allows`), and an action not
+    offered is also refused (403)."""
+    return render(request, f"portal/payments/{template}", {"space": space, **context})

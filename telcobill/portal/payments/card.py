@@ -4,17 +4,14 @@ comes back to /factures/?carte=payee (or =abandon)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import IBAN
 
 from telcobill.errors import Invalid, NotAllowed
+from telcobill.money import ZERO
 from telcobill.payments.models import PaymentPlan, PlanStatus
 from telcobill.payments.services import dunning, ledger, plans
 from telcobill.payments.services.card_provider import ProviderFailure
@@ -22,7 +19,7 @@ from telcobill.payments.services.cards import cards_available, pay_invoices_by_c
 
 from ..access import Space, customer_page
 from ..invoices.status import statuses
-from .accounts import account_of, page
+from .accounts import account_of, page, transfer_details
 
 # An invoice a customer may pay by card now: owed, and no debit on its way.
 PAYABLE = ("late", "rejected", "due")
@@ -36,7 +33,7 @@ def pay_by_card(request: HttpRequest, space: Space, account: str) -> HttpRespons
     asked = request.POST.get("echeance") or request.GET.get("echeance") or ""
     instalment = _instalment(account, asked) if asked else None
     rows = instalment["rows"] if instalment else _to_pay(space, account, number)
-    total = instalment["left"] if instalment else sum((left for _, left in rows), Decimal("0.00"))
+    total = instalment["left"] if instalment else sum((left for _, left in rows), ZERO)
     context = {"account": account, "rows": rows, "total": total, "number": number, "instalment": instalment,
                "business": space.customer.is_business, "available": cards_available(), "failure": ""}
     if request.method == "POST" and rows and total > 0 and context["available"]:
@@ -54,9 +51,7 @@ def pay_by_card(request: HttpRequest, space: Space, account: str) -> HttpRespons
         else:
             return redirect(payment.url)
     if not context["available"]:
-        operator = settings.OPERATOR
-        context["operator"] = {"name": operator["name"], "iban": IBAN(operator["iban"]).formatted,
-                               "bic": operator["bic"]}
+        context["operator"] = transfer_details()
     return page(request, "card.html", space, context)
 
 
@@ -86,4 +81,4 @@ def _instalment(account, asked: str) -> dict:
     rows = [(i, left[i.pk]) for i in invoices if left.get(i.pk, 0) > 0]
     return {"number": state.instalment.number, "of": len(states), "due_on": state.instalment.due_on, "rows": rows,
             # never more than the invoices still owe (a credit note may have paid part of the plan)
-            "left": min(state.instalment.amount - state.covered, sum((a for _, a in rows), Decimal("0.00")))}
+            "left": min(state.instalment.amount - state.covered, sum((a for _, a in rows), ZERO))}

@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 
 from telcobill.errors import Invalid, NotAllowed, NotFound
 from telcobill.notifications import SmsNotSent, masked
+from telcobill.one_time_codes import attempts_left
 from telcobill.payments.models import Mandate, MandateChallenge, MandateStatus
-from telcobill.payments.services.mandates import MAX_ATTEMPTS, confirm_mandate_change, request_mandate_change
+from telcobill.payments.services.mandates import confirm_mandate_change, request_mandate_change
 
 from ..access import Space, customer_page
 from ..templatetags.portal import iban_masked
@@ -79,8 +80,8 @@ def debit_confirm(request: HttpRequest, space: Space, account: str, challenge: i
             raise Http404("no such request") from None
         except Invalid:
             challenge.refresh_from_db()
-            left = MAX_ATTEMPTS - challenge.attempts
-            dead = left <= 0
+            left = attempts_left(challenge)
+            dead = left == 0
             form.add_error("code", ngettext("Code incorrect : il vous reste %(left)d essai.",
                                             "Code incorrect : il vous reste %(left)d essais.", left) % {"left": left}
                            if left > 0 else _("Code incorrect, et c'était le dernier essai : demandez un nouveau "

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from babel import Locale
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ..templatetags.portal import _locale
 
 # Where a SEPA direct debit can be drawn from, most frequent first.
 SEPA_COUNTRIES = ["FR", "BE", "LU", "MC", "DE", "ES", "IT", "NL", "PT", "CH", "AT", "IE"]
 
 
 def _countries() -> list[tuple[str, str]]:
-    names = Locale("en" if (get_language() or "fr").startswith("en") else "fr").territories
+    names = Locale.parse(_locale()).territories
     return [(code, names.get(code, code)) for code in SEPA_COUNTRIES]
 
 

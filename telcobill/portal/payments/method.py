@@ -4,27 +4,27 @@ page. Only the holder changes bank details."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from schwifty import IBAN
 
-from telcobill.billing.models import DocumentKind
+from telcobill.billing.models import DocumentKind, Invoice
+from telcobill.customers.models import BillingAccount
 from telcobill.payments.models import Collection, CollectionStatus, Mandate, MandateStatus, SavedCard
 from telcobill.payments.services.card_provider import ProviderFailure
 from telcobill.payments.services.cards import cards_available, save_card
 from telcobill.payments.services.mandate_pdf import render_mandate_pdf
 
 from ..access import Space, customer_page
-from .accounts import account_of, page
+from .accounts import account_of, page, transfer_details
 
 
-def how_each_pays(space: Space) -> list[dict]:
-    """Each billing account of the space with its payment method and what it rests on."""
-    accounts = list(space.accounts().order_by("number"))
+def how_each_pays(accounts: list[BillingAccount]) -> list[dict]:
+    """Each billing account with its payment method and what it rests on (a fixed number of
+    queries whatever the number of accounts)."""
     mandates = {m.billing_account_id: m for m in Mandate.objects.filter(billing_account__in=accounts,
                                                                         status=MandateStatus.ACTIVE)}
     cards = {c.billing_account_id: c for c in SavedCard.objects.filter(billing_account__in=accounts, active=True)}
@@ -36,21 +36,22 @@ def how_each_pays(space: Space) -> list[dict]:
                                                  status=CollectionStatus.PLANNED)
                        .select_related("invoice", "mandate").order_by("-collect_on")):
         next_debits[collection.invoice.billing_account_id] = collection
+    last = (Invoice.objects.filter(billing_account=OuterRef("pk"), kind=DocumentKind.INVOICE, number__isnull=False)
+            .order_by("-issue_date").values("number")[:1])
+    last_invoices = dict(BillingAccount.objects.filter(pk__in=[a.pk for a in accounts])
+                         .annotate(last=Subquery(last)).values_list("pk", "last"))
     return [{"account": a, "method": a.payment_method, "mandate": mandates.get(a.pk), "card": cards.get(a.pk),
              "ended": sorted(ended.get(a.pk, []), key=lambda m: m.signed_at, reverse=True),
-             "next_debit": next_debits.get(a.pk),
-             "last_invoice": a.invoices.filter(kind=DocumentKind.INVOICE, number__isnull=False)
-             .order_by("-issue_date").values_list("number", flat=True).first()}
+             "next_debit": next_debits.get(a.pk), "last_invoice": last_invoices.get(a.pk)}
             for a in accounts]
 
 
 @customer_page
 def payment_method(request: HttpRequest, space: Space) -> HttpResponse:
     space.require("bank_details")
-    operator = settings.OPERATOR
     return page(request, "method.html", space, {
-        "rows": how_each_pays(space), "cards": cards_available(),
-        "operator": {"name": operator["name"], "iban": IBAN(operator["iban"]).formatted, "bic": operator["bic"]}})
+        "rows": how_each_pays(list(space.accounts().order_by("number"))), "cards": cards_available(),
+        "operator": transfer_details()})
 
 
 @customer_page

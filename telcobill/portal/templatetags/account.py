@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from babel import Locale
 from django import template
-from django.utils.translation import get_language
 
 from telcobill.customers.identifiers import format_msisdn
+
+from .portal import _locale
 
 register = template.Library()
 
@@ -19,5 +20,4 @@ def msisdn(value: str | None) -> str:
 
 @register.filter
 def country(code: str | None) -> str:
-    locale = Locale.parse("en_GB" if (get_language() or "fr").startswith("en") else "fr_FR")
-    return locale.territories.get((code or "").upper(), code or "—")
+    return Locale.parse(_locale()).territories.get((code or "").upper(), code or "—")

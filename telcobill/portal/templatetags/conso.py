@@ -9,6 +9,7 @@ from babel.numbers import format_decimal
 from django import template
 from django.utils import timezone
 
+from telcobill.customers.admin import display
 from telcobill.usage.rating.inputs import UNIT_SIZES
 
 from .portal import _locale
@@ -90,6 +91,4 @@ def bar(share: int | None) -> int:
 @register.filter
 def phone(e164: str) -> str:
     """06 12 34 56 78 (international numbers in their international form), kept on one line."""
-    from telcobill.customers.identifiers import format_msisdn
-
-    return format_msisdn(e164).replace(" ", NBSP) if e164 else "—"
+    return display.phone(e164) if e164 else "—"

@@ -44,7 +44,7 @@ def alerts(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
             messages.success(request, _("Vos préférences d'alertes sont enregistrées."))
             return redirect("portal:usage_alerts", line.pk)
     return render(request, "portal/usage/alerts.html", {
-        **line_context(space, line, "alerts"), "form": form, "can_change": space.can("lines"),
+        **line_context(space, line, "alerts"), "form": form,
         "email": line.billing_account.email, **_cap(space)})
 
 

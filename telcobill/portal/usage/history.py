@@ -39,7 +39,7 @@ def history(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
     charts.append(bar_chart(
         "out", _("Hors forfait"), _("Montant hors forfait HT") if business else _("Montant hors forfait TTC"),
         [(label(m), float(getattr(m, amount)), euros(getattr(m, amount)), m.estimate) for m in months],
-        lambda top: euros(top)))
+        euros))
     pooled = [m for m in months if m.pool_data_bytes is not None]
     if pooled:
         charts.insert(1, bar_chart(

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from telcobill.catalogue.models import Zone
-from telcobill.customers.models import LineStatus, Role
+from telcobill.customers.models import LineStatus
 from telcobill.money import to_cents
 from telcobill.usage.models import LineCounter
 from telcobill.usage.services.consumption import line_consumption, standard_vat_rate
@@ -49,7 +49,7 @@ def usage(request: HttpRequest, space: Space) -> HttpResponse:
     # The business's shared allowances, for those who manage its lines (a line user sees them on their line).
     # Two indexed reads, not one OR (which SQLite answers by reading the whole month).
     counters = list(LineCounter.objects.filter(line__in=list(page.object_list), month=month))
-    if space.role != Role.LINE_USER:
+    if space.can("see_lines"):
         counters += LineCounter.objects.filter(pool_customer=space.customer, month=month)
     data, out, pools, refreshed, own_data = defaultdict(int), defaultdict(Decimal), [], [], set()
     for counter in counters:
@@ -116,4 +116,4 @@ def _line_month(request: HttpRequest, space: Space, line) -> HttpResponse:
         "out": amount(c.out_of_plan), "spend": amount(c.roaming_spend), "cap": amount(c.roaming_cap),
         "spend_share": round(100 * c.roaming_spend / c.roaming_cap) if c.roaming_cap else 0,
         "own_data": any(m.bucket == "data" and m.included != 0 for m in c.meters),
-        "business": space.customer.is_business, "can_change": space.can("lines")})
+        "business": space.customer.is_business})

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from telcobill.money import to_cents
+from telcobill.money import ZERO, to_cents
 
 from ..models import LineCounter, UsageRating
 from ..rating.inputs import month_bounds, months_back
@@ -77,7 +77,7 @@ def usage_history(line, last_month: date, *, months: int = MONTHS) -> list[Month
     for index in range(months):
         month = months_back(last_month, months - 1 - index)
         if month in billed_months:
-            excl, incl = billed.get(month, (Decimal("0.00"), Decimal("0.00")))
+            excl, incl = billed.get(month, (ZERO, ZERO))
         else:
             rate = standard_vat_rate(month) if so_far[month] else Decimal(0)  # a query only when needed
             excl, incl = to_cents(so_far[month]), to_cents(so_far[month] * (100 + rate) / 100)
@@ -94,7 +94,7 @@ def _billed_out_of_plan(line, first: date, end: date) -> dict[date, tuple[Decima
     lines count negatively), excl. and incl. VAT, each line's VAT to the cent as invoiced."""
     from telcobill.billing.models import DocumentKind, InvoiceLine, InvoiceStatus
 
-    amounts: dict[date, list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+    amounts: dict[date, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     rows = (InvoiceLine.objects.filter(line=line, kind="usage", period_start__gte=first, period_start__lt=end,
                                        invoice__status=InvoiceStatus.ISSUED)
             .values_list("period_start", "net_amount", "vat_rate", "invoice__kind"))
