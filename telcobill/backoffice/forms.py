@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from telcobill.billing.admin.money import euros
 from telcobill.billing.models import Invoice
 from telcobill.customers.models import BillingAccount
+from telcobill.payments.models import Dispute, Method
 from telcobill.portal.forms import SignInForm
 
 
@@ -165,12 +166,10 @@ class AssignTransferForm(forms.Form):
 
 
 class CloseDisputeForm(forms.Form):
-    UPHELD, CREDITED, WRITTEN_OFF = "upheld", "credited", "written_off"
-
     outcome = forms.ChoiceField(label=_("Issue"), widget=_choices(), choices=[
-        (UPHELD, _("Facture due : la relance reprend (un prélèvement n'est pas représenté)")),
-        (CREDITED, _("Contestation fondée : un avoir est émis pour ce qui reste dû")),
-        (WRITTEN_OFF, _("Passer ce qui reste dû en perte")),
+        (Dispute.Outcome.UPHELD, _("Facture due : la relance reprend (un prélèvement n'est pas représenté)")),
+        (Dispute.Outcome.CREDITED, _("Contestation fondée : un avoir est émis pour ce qui reste dû")),
+        (Dispute.Outcome.WRITTEN_OFF, _("Passer ce qui reste dû en perte")),
     ])
     note = forms.CharField(label=_("Note"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60}),
                            help_text=_("Ce qui a été constaté. Gardée avec la contestation ; pour un avoir, "
@@ -178,13 +177,11 @@ class CloseDisputeForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    TRANSFER, CARD = "transfer", "card"
-
     amount = forms.DecimalField(label=_("Montant (€)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
                                 localize=True, widget=forms.TextInput(attrs={"size": 10, "inputmode": "decimal"}))
-    method = forms.ChoiceField(label=_("Rembourser par"), widget=_choices(), initial=TRANSFER, choices=[
-        (TRANSFER, _("virement SEPA (dans la prochaine remise pain.001)")),
-        (CARD, _("carte bancaire, sur un paiement par carte du compte")),
+    method = forms.ChoiceField(label=_("Rembourser par"), widget=_choices(), initial=Method.TRANSFER, choices=[
+        (Method.TRANSFER, _("virement SEPA (dans la prochaine remise pain.001)")),
+        (Method.CARD, _("carte bancaire, sur un paiement par carte du compte")),
     ])
     reason = forms.CharField(label=_("Motif (imprimé sur le virement)"), max_length=200,
                              widget=forms.TextInput(attrs={"size": 50}))
@@ -204,7 +201,7 @@ class RefundForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("method") == self.TRANSFER and not cleaned.get("iban") and not self.mandate_iban:
+        if cleaned.get("method") == Method.TRANSFER and not cleaned.get("iban") and not self.mandate_iban:
             self.add_error("iban", _("Indiquez l'IBAN à créditer (le compte n'a pas de mandat)."))
         return cleaned
 

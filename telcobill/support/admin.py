@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -62,7 +62,7 @@ class TutorialAdmin(admin.ModelAdmin):
         """A tutorial's video or captions for staff (the preview, the form's "currently" link)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        tutorial = Tutorial.objects.filter(video=name).first() or Tutorial.objects.filter(captions=name).first()
+        tutorial = Tutorial.objects.filter(Q(video=name) | Q(captions=name)).first()
         if tutorial is None:
             raise Http404("no tutorial has this file")
         return file_response(request, tutorial.video if tutorial.video.name == name else tutorial.captions)

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from telcobill.notifications import send_to
+
 from .models import Message, MessageKind
 
 
@@ -24,8 +26,6 @@ def send_answer_notice_task(message_id: int) -> str:
     if person.email:
         answer_email(message).send()
         return person.email
-    from telcobill.notifications import send_to
-
     with translation.override(_language(person)):
         send_to(person.mobile, _short_text(message), subject="")
     return person.mobile

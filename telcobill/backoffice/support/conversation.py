@@ -81,7 +81,7 @@ def assign_it(request: HttpRequest, pk: int) -> HttpResponse:
     except TelcobillError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Demande attribuée à %(name)s.") % {"name": agent.get_full_name() or agent}
+        messages.success(request, _("Demande attribuée à %(name)s.") % {"name": _name(agent)}
                          if agent else _("La demande n'est plus attribuée."))
     return redirect("backoffice:support_conversation", pk)
 
@@ -110,12 +110,17 @@ def _customer_url(request: HttpRequest, conversation: Conversation) -> str:
     return reverse("admin:customers_customer_change", args=[conversation.customer_id])
 
 
+def _name(person, *, empty: str = "—") -> str:
+    """Someone as staff name them: their full name, else their login."""
+    return (person.get_full_name() or str(person)) if person else empty
+
+
 def _row(message) -> dict:
     """A row of the thread as staff read it: who wrote, or what happened and who did it."""
-    who = (message.author.get_full_name() or str(message.author)) if message.author else "—"
+    who = _name(message.author)
     if message.kind != MessageKind.EVENT:
         return {"message": message, "who": who, "agent": message.kind == MessageKind.AGENT}
-    assignee = (message.assignee.get_full_name() or str(message.assignee)) if message.assignee else ""
+    assignee = _name(message.assignee, empty="")
     text = {
         Event.ASSIGNED: (_("Prise par %(who)s") % {"who": who} if message.assignee_id == message.author_id
                          else _("Attribuée à %(assignee)s par %(who)s") % {"assignee": assignee, "who": who}),

@@ -25,7 +25,7 @@ QUEUES = [
     (_("Suspensions à décider"), "payments.view_dunningrecord",
      lambda: DunningRecord.objects.filter(status=DunningStatus.PROPOSED), "admin:payments_dunningrecord_changelist",
      {"status": DunningStatus.PROPOSED}),
-    (_("Contestations en cours"), "payments.view_dispute", lambda: Dispute.objects.filter(outcome=""),
+    (_("Contestations en cours"), "payments.view_dispute", lambda: Dispute.objects.filter(outcome=Dispute.Outcome.OPEN),
      "admin:payments_dispute_changelist", {"etat": "open"}),
     (_("Virements à rapprocher"), "payments.view_transfer",
      lambda: Transfer.objects.filter(status=TransferStatus.UNMATCHED), "admin:payments_transfer_changelist",

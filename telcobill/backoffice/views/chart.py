@@ -71,10 +71,10 @@ def nice_step(maximum: Decimal, count: int = 5) -> Decimal:
         return Decimal(1)
     raw = maximum / count
     magnitude = Decimal(10) ** (raw.adjusted())
-    for multiple in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+    for multiple in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)):
         if multiple * magnitude >= raw:
             return multiple * magnitude
-    return 10 * magnitude  # not reached: 10 × magnitude ≥ raw by definition
+    return 10 * magnitude  # 10 × magnitude ≥ raw, by definition of the magnitude
 
 
 def bar_chart(values: list[tuple[str, Decimal]], *, title: str, desc: str, x_title: str, y_title: str,

@@ -3,6 +3,7 @@ as a chart and a table, the customers with the most overdue, and whether the led
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +32,7 @@ RECONCILIATION_LABELS = {
 
 
 def overdue(customer: CustomerReceivables) -> Decimal:
+    """What the customer owes past its due date."""
     return customer.total - customer.buckets[AgeBucket.NOT_DUE]
 
 
@@ -44,13 +46,10 @@ def receivables(request: HttpRequest) -> HttpResponse:
     on = form.day()
     report = receivables_by_age(on)
     total = report.total
-    counts = {bucket: 0 for bucket in AgeBucket}
-    for invoice in report.invoices:
-        counts[invoice.bucket] += 1
+    counts = Counter(invoice.bucket for invoice in report.invoices)
     buckets = [{"label": bucket.label, "amount": report.totals[bucket], "count": counts[bucket],
-                "share": report.totals[bucket] * 100 / total if total else Decimal(0),
-                "late": bucket != AgeBucket.NOT_DUE} for bucket in AgeBucket]
-    late = sum((row["amount"] for row in buckets if row["late"]), Decimal("0.00"))
+                "share": report.totals[bucket] * 100 / total if total else Decimal(0)} for bucket in AgeBucket]
+    late = total - report.totals[AgeBucket.NOT_DUE]
     chart = bar_chart(
         [(str(bucket.label), report.totals[bucket]) for bucket in AgeBucket],
         title=_("Créances par ancienneté au %(on)s") % {"on": f"{on:%d/%m/%Y}"},

@@ -13,14 +13,11 @@ from telcobill.errors import TelcobillError
 from telcobill.payments.models import CardPayment, CardPaymentStatus, Mandate, MandateStatus, Method
 from telcobill.payments.services import ledger
 from telcobill.payments.services.refunds import refund, refundable
+from telcobill.portal.templatetags.portal import iban_masked
 
 from ..access import frame, staff_page
 from ..forms import RefundForm
 from ..templatetags.backoffice import euros
-
-
-def _masked(iban: str) -> str:
-    return f"{iban[:4]} •••• {iban[-4:]}"
 
 
 @staff_page("payments.add_refund")
@@ -28,7 +25,7 @@ def refund_account(request: HttpRequest, number: str) -> HttpResponse:
     account = get_object_or_404(BillingAccount.objects.select_related("customer"), number=number)
     balance = ledger.balance(account)
     mandate = Mandate.objects.filter(billing_account=account, status=MandateStatus.ACTIVE).first()
-    mandate_iban = _masked(mandate.iban) if mandate else ""
+    mandate_iban = iban_masked(mandate.iban) if mandate else ""
     form = RefundForm(request.POST or None, credit=balance.credit, mandate_iban=mandate_iban)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -40,7 +37,7 @@ def refund_account(request: HttpRequest, number: str) -> HttpResponse:
         else:
             if done.method == Method.TRANSFER:
                 what = _("par virement sur %(iban)s : il part avec la prochaine remise pain.001") % {
-                    "iban": _masked(done.iban)}
+                    "iban": iban_masked(done.iban)}
             else:
                 what = _("sur la carte du paiement %(ref)s") % {"ref": done.card_payment.provider_ref}
             messages.success(request, _("Remboursement %(ref)s de %(amount)s %(what)s.")

@@ -38,12 +38,12 @@ def suggestion(transfer: Transfer) -> dict:
     """What the reference names, when its invoices are all of one account: a starting point that
     staff confirm, never applied by itself."""
     numbers = list(dict.fromkeys(invoice_number_pattern().findall(transfer.reference)))
-    invoices = Invoice.objects.filter(number__in=numbers, kind=DocumentKind.INVOICE, status=InvoiceStatus.ISSUED)
-    accounts = {number for number in invoices.values_list("billing_account__number", flat=True)}
+    issued = Invoice.objects.filter(number__in=numbers, kind=DocumentKind.INVOICE, status=InvoiceStatus.ISSUED)
+    account_of = dict(issued.values_list("number", "billing_account__number"))
+    accounts = set(account_of.values())
     if len(accounts) != 1:
         return {}
-    known = set(invoices.values_list("number", flat=True))
-    return {"account_number": accounts.pop(), "invoice_numbers": " ".join(n for n in numbers if n in known)}
+    return {"account_number": accounts.pop(), "invoice_numbers": " ".join(n for n in numbers if n in account_of)}
 
 
 @staff_page("payments.change_transfer")

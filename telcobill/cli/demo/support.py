@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from telcobill.customers.models import Access, Customer, CustomerKind, Line, Person, Role
-from telcobill.support.models import CannedAnswer
+from telcobill.support.models import CannedAnswer, Category
 from telcobill.support.services.conversations import open_conversation
 from telcobill.support.services.inbox import answer, take
 
@@ -24,10 +24,10 @@ def support_story(agent: Person, business: Customer | None) -> int:
                       .select_related("person", "customer").order_by("customer__number").first())
         if individual:
             question = open_conversation(
-                customer=individual.customer, person=individual.person, category="invoice",
+                customer=individual.customer, person=individual.person, category=Category.INVOICE,
                 body="Bonjour, ma dernière facture est plus élevée que d'habitude. Pouvez-vous m'expliquer pourquoi ?")
             take(question, agent=agent)
-            prorata = CannedAnswer.objects.filter(category="invoice").order_by("order").first()
+            prorata = CannedAnswer.objects.filter(category=Category.INVOICE).order_by("order").first()
             if prorata:
                 answer(question, agent=agent, body=prorata.text_for(individual.person.first_name) + "\nSam")
             opened += 1
@@ -35,14 +35,14 @@ def support_story(agent: Person, business: Customer | None) -> int:
             holder = Access.objects.filter(customer=business, role=Role.HOLDER).select_related("person").first()
             line = Line.objects.filter(billing_account__customer=business).order_by("msisdn").last()
             if holder:
-                open_conversation(customer=business, person=holder.person, category="network", line=line,
+                open_conversation(customer=business, person=holder.person, category=Category.NETWORK, line=line,
                                   body="Bonjour, depuis ce matin cette ligne n'a plus de 4G à l'atelier. "
                                        "Pouvez-vous vérifier le réseau ?")
                 opened += 1
             user = (Access.objects.filter(customer=business, role=Role.LINE_USER)
                     .select_related("person", "line").first())
             if user:
-                open_conversation(customer=business, person=user.person, category="offer", line=user.line,
+                open_conversation(customer=business, person=user.person, category=Category.OFFER, line=user.line,
                                   body="Bonjour, est-il possible d'ajouter une option pour appeler l'international "
                                        "depuis ma ligne ?")
                 opened += 1

@@ -4,18 +4,17 @@ per proposal, each reported), and the dunning steps the operator configures (aud
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.admin.money import euros
-from telcobill.customers.admin.display import ReadOnlyAdmin, audit, labelled, short_date, titled
+from telcobill.customers.admin.display import ReadOnlyAdmin, audit, labelled, link, short_date, titled
 from telcobill.errors import TelcobillError
 
 from ..models import DunningRecord, DunningStatus, DunningStep
 from ..services.dunning import decide_suspension
-from .common import LOOK, account_link, invoice_link, may
+from .common import ACCOUNT_PAGE, PaymentsLook, account_column, invoice_column, may
 
 STEP_SHORT = {"reminder": _("relance"), "penalty": _("pénalités"), "suspension": _("suspension")}
 
@@ -36,19 +35,17 @@ class DunningStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(DunningRecord)
-class DunningRecordAdmin(ReadOnlyAdmin):
+class DunningRecordAdmin(PaymentsLook, ReadOnlyAdmin):
     """Relances: each step taken for an unpaid invoice. Suspension proposals ("À décider") are
     approved or declined with the list's actions, one decision per proposal."""
-
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
 
     on_ = labelled(DunningRecord, "on", _("le"), show=short_date)
     status_ = labelled(DunningRecord, "status", _("statut"))
     decided_at_ = labelled(DunningRecord, "decided_at", _("décidé le"), show=short_date)
     decided_by_ = labelled(DunningRecord, "decided_by", _("décidé par"))
+    amount_due_ = labelled(DunningRecord, "amount_due", _("reste dû"), show=euros)
+    invoice_ = invoice_column()
+    account = account_column(via="invoice")
     list_display = ["invoice_number", "account_short", "due_date", "days_late", "amount_due_", "step_", "status_"]
     list_filter = [DunningStatusFilter, ("step", titled(_("étape"), admin.RelatedFieldListFilter))]
     search_fields = ["invoice__number", "invoice__billing_account__number", "invoice__billing_account__name"]
@@ -62,23 +59,14 @@ class DunningRecordAdmin(ReadOnlyAdmin):
         return may(request, "change_dunningrecord")
 
     @admin.display(description=_("facture"), ordering="invoice__number")
-    def invoice_(self, obj):
-        return invoice_link(obj.invoice)
-
-    @admin.display(description=_("facture"), ordering="invoice__number")
     def invoice_number(self, obj):
         return obj.invoice.number  # the list links it to the record's page; the invoice is linked there
-
-    @admin.display(description=_("compte de facturation"), ordering="invoice__billing_account__number")
-    def account(self, obj):
-        return account_link(obj.invoice.billing_account)
 
     @admin.display(description=_("compte"), ordering="invoice__billing_account__number")
     def account_short(self, obj):
         """The number, and the name below it: the queue has many columns to show side by side."""
         account = obj.invoice.billing_account
-        return format_html('<a href="{}">{}</a><br>{}', reverse("admin:customers_billingaccount_change",
-                                                               args=[account.pk]), account.number, account.name)
+        return format_html("{}<br>{}", link(ACCOUNT_PAGE, account.pk, account.number), account.name)
 
     @admin.display(description=_("échéance"), ordering="invoice__due_date")
     def due_date(self, obj):
@@ -93,10 +81,6 @@ class DunningRecordAdmin(ReadOnlyAdmin):
     @admin.display(description=_("étape"), ordering="step__days")
     def step_(self, obj):
         return f"J+{obj.step.days} {STEP_SHORT.get(obj.step.action, obj.step.action)}"
-
-    @admin.display(description=_("reste dû"), ordering="amount_due")
-    def amount_due_(self, obj):
-        return euros(obj.amount_due)
 
     @admin.action(description=_("Approuver la suspension"), permissions=["decide"])
     def approve_suspensions(self, request, queryset):
@@ -132,14 +116,9 @@ class DunningRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DunningStep)
-class DunningStepAdmin(admin.ModelAdmin):
+class DunningStepAdmin(PaymentsLook, admin.ModelAdmin):
     """The steps the operator configures (days after the due date, action, e-mail text); each
     change is audited. A step already taken is kept: deactivate it rather than delete it."""
-
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
 
     list_display = ["days", "code", "action", "audience", "subject", "active"]
     list_filter = ["action", "audience", "active"]

@@ -8,13 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.admin.money import euros
 from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
+from telcobill.portal.templatetags.portal import iban_masked
 
 from ..models import FUNDS, Allocation, CardPayment, LedgerEntry, ProviderEvent, Refund
-from .common import LOOK
-
-
-def _account(obj):
-    return link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account.number)
+from .common import PaymentsLook, account_column, invoice_link, invoice_numbers
 
 
 def _entry(entry: LedgerEntry) -> str:
@@ -30,6 +27,7 @@ class SettledByInline(ReadOnlyInline):
     verbose_name_plural = _("réglée par")
     fields = readonly_fields = ["on_", "funds", "amount_"]
     on_ = labelled(Allocation, "on", _("date"), show=short_date)
+    amount_ = labelled(Allocation, "amount", _("montant"), show=euros)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source").order_by("on", "pk")
@@ -37,10 +35,6 @@ class SettledByInline(ReadOnlyInline):
     @admin.display(description=_("fonds"))
     def funds(self, obj):
         return _entry(obj.source)
-
-    @admin.display(description=_("montant"))
-    def amount_(self, obj):
-        return euros(obj.amount)
 
 
 class SettlesInline(SettledByInline):
@@ -60,19 +54,16 @@ class SettlesInline(SettledByInline):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyAdmin):
+class LedgerEntryAdmin(PaymentsLook, ReadOnlyAdmin):
     """Écritures clients: an account's money, movement by movement; its balance is their sum."""
-
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
 
     on_ = labelled(LedgerEntry, "on", _("date"), show=short_date)
     kind_ = labelled(LedgerEntry, "kind", _("écriture"))
     method_ = labelled(LedgerEntry, "method", _("moyen"))
     created_at_ = labelled(LedgerEntry, "created_at", _("enregistrée le"), show=short_date)
     created_by_ = labelled(LedgerEntry, "created_by", _("par"))
+    amount_ = labelled(LedgerEntry, "amount", _("montant"), show=euros)
+    account = account_column(with_name=False)
     list_display = ["on_", "account", "kind_", "method_", "reference", "amount_"]
     list_filter = [("kind", titled(_("écriture"))), ("method", titled(_("moyen")))]
     search_fields = ["billing_account__number", "reference"]
@@ -84,17 +75,9 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     inlines = [SettledByInline, SettlesInline]
     show_full_result_count = False
 
-    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
-    def account(self, obj):
-        return _account(obj)
-
-    @admin.display(description=_("montant"), ordering="amount")
-    def amount_(self, obj):
-        return euros(obj.amount)
-
     @admin.display(description=_("document"))
     def document(self, obj):
-        return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number) if obj.invoice_id else "—"
+        return invoice_link(obj.invoice) if obj.invoice_id else "—"
 
     def get_inlines(self, request, obj):
         # An obligation is settled by funds; funds settle obligations: one of the two, never both.
@@ -104,16 +87,14 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class RefundAdmin(PaymentsLook, ReadOnlyAdmin):
     created_at_ = labelled(Refund, "created_at", _("demandé le"), show=short_date)
     method_ = labelled(Refund, "method", _("moyen"))
     status_ = labelled(Refund, "status", _("statut"))
     created_by_ = labelled(Refund, "created_by", _("par"))
+    amount_ = labelled(Refund, "amount", _("montant"), show=euros)
+    account = account_column(with_name=False)
+    iban_end = labelled(Refund, "iban", _("IBAN"), show=iban_masked)
     list_display = ["end_to_end_id", "account", "amount_", "method_", "status_", "reason", "created_at_", "batch"]
     list_filter = [("status", titled(_("statut"))), ("method", titled(_("moyen")))]
     search_fields = ["end_to_end_id", "billing_account__number", "reason"]
@@ -122,30 +103,16 @@ class RefundAdmin(ReadOnlyAdmin):
                                 "holder", "card_payment", "provider_ref", "batch", "entry", "created_at_",
                                 "created_by_"]
 
-    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
-    def account(self, obj):
-        return _account(obj)
-
-    @admin.display(description=_("montant"), ordering="amount")
-    def amount_(self, obj):
-        return euros(obj.amount)
-
-    @admin.display(description=_("IBAN"))
-    def iban_end(self, obj):
-        return f"{obj.iban[:4]} •••• {obj.iban[-4:]}" if obj.iban else "—"
-
 
 @admin.register(CardPayment)
-class CardPaymentAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class CardPaymentAdmin(PaymentsLook, ReadOnlyAdmin):
     created_at_ = labelled(CardPayment, "created_at", _("créé le"), show=short_date)
     paid_at_ = labelled(CardPayment, "paid_at", _("payé le"), show=short_date)
     status_ = labelled(CardPayment, "status", _("statut"))
     created_by_ = labelled(CardPayment, "created_by", _("par"))
+    amount_ = labelled(CardPayment, "amount", _("montant"), show=euros)
+    account = account_column(with_name=False)
+    invoices_ = staticmethod(invoice_numbers)
     list_display = ["created_at_", "account", "amount_", "status_", "paid_at_", "provider", "provider_ref"]
     list_filter = [("status", titled(_("statut")))]
     search_fields = ["provider_ref", "payment_intent", "billing_account__number"]
@@ -153,26 +120,9 @@ class CardPaymentAdmin(ReadOnlyAdmin):
     fields = readonly_fields = ["account", "amount_", "status_", "failure", "invoices_", "provider", "provider_ref",
                                 "payment_intent", "created_at_", "paid_at_", "created_by_"]
 
-    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
-    def account(self, obj):
-        return _account(obj)
-
-    @admin.display(description=_("montant"), ordering="amount")
-    def amount_(self, obj):
-        return euros(obj.amount)
-
-    @admin.display(description=_("factures"))
-    def invoices_(self, obj):
-        return ", ".join(obj.invoices.order_by("issue_date", "pk").values_list("number", flat=True)) or "—"
-
 
 @admin.register(ProviderEvent)
-class ProviderEventAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class ProviderEventAdmin(PaymentsLook, ReadOnlyAdmin):
     received_at_ = labelled(ProviderEvent, "received_at", _("reçu le"), show=short_date)
     list_display = ["received_at_", "provider", "type", "event_id", "outcome"]
     list_filter = [("type", titled(_("type"), admin.AllValuesFieldListFilter))]

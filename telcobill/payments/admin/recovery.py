@@ -15,7 +15,7 @@ from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, lab
 
 from ..models import Dispute, Instalment, PaymentPlan
 from ..services import plans
-from .common import LOOK, account_link, invoice_link, may
+from .common import PaymentsLook, account_column, invoice_column, invoice_numbers, may
 
 INSTALMENT_STATES = {"paid": _("Payée"), "partly": _("Payée en partie"), "due": _("À venir"),
                      "missed": _("Manquée")}
@@ -32,25 +32,22 @@ class DisputeStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(outcome="")
+            return queryset.filter(outcome=Dispute.Outcome.OPEN)
         if self.value() == "closed":
-            return queryset.exclude(outcome="")
+            return queryset.exclude(outcome=Dispute.Outcome.OPEN)
         return queryset
 
 
 @admin.register(Dispute)
-class DisputeAdmin(ReadOnlyAdmin):
+class DisputeAdmin(PaymentsLook, ReadOnlyAdmin):
     """Contestations: the open ones first; each is closed on its own page (an outcome, a note)."""
-
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
 
     opened_at_ = labelled(Dispute, "opened_at", _("ouverte le"), show=short_date)
     closed_at_ = labelled(Dispute, "closed_at", _("close le"), show=short_date)
     outcome_ = labelled(Dispute, "outcome", _("issue"))
     closed_by_ = labelled(Dispute, "closed_by", _("close par"))
+    invoice_ = invoice_column()
+    account = account_column(via="invoice")
     list_display = ["opened_at_", "invoice_", "account", "reason_code", "description", "outcome_", "closed_at_"]
     list_filter = [DisputeStateFilter, ("outcome", titled(_("issue")))]
     search_fields = ["invoice__number", "invoice__billing_account__number", "description"]
@@ -69,14 +66,6 @@ class DisputeAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
-    @admin.display(description=_("facture"), ordering="invoice__number")
-    def invoice_(self, obj):
-        return invoice_link(obj.invoice)
-
-    @admin.display(description=_("compte de facturation"), ordering="invoice__billing_account__number")
-    def account(self, obj):
-        return account_link(obj.invoice.billing_account)
-
     @admin.display(description=_("décision"))
     def close(self, obj):
         if obj.outcome:
@@ -93,6 +82,7 @@ class InstalmentInline(ReadOnlyInline):
     model = Instalment
     fields = readonly_fields = ["number", "due_on_", "amount_", "covered", "state"]
     due_on_ = labelled(Instalment, "due_on", _("échéance"), show=short_date)
+    amount_ = labelled(Instalment, "amount", _("montant"), show=euros)
 
     def _progress(self, plan) -> dict:
         # One computation per plan and request: inline instances are made for each request.
@@ -101,10 +91,6 @@ class InstalmentInline(ReadOnlyInline):
             _, states = plans.progress(plan, timezone.localdate())
             cache[plan.pk] = {s.instalment.pk: s for s in states}
         return cache[plan.pk]
-
-    @admin.display(description=_("montant"))
-    def amount_(self, obj):
-        return euros(obj.amount)
 
     @admin.display(description=_("payé"))
     def covered(self, obj):
@@ -116,19 +102,17 @@ class InstalmentInline(ReadOnlyInline):
 
 
 @admin.register(PaymentPlan)
-class PaymentPlanAdmin(ReadOnlyAdmin):
+class PaymentPlanAdmin(PaymentsLook, ReadOnlyAdmin):
     """Échéanciers: set up by the customer or by staff through the use case, completed or broken
     by the daily review."""
-
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
 
     created_at_ = labelled(PaymentPlan, "created_at", _("accordé le"), show=short_date)
     ended_at_ = labelled(PaymentPlan, "ended_at", _("fin le"), show=short_date)
     status_ = labelled(PaymentPlan, "status", _("statut"))
     created_by_ = labelled(PaymentPlan, "created_by", _("accordé par"))
+    total_ = labelled(PaymentPlan, "total", _("montant"), show=euros)
+    account = account_column()
+    invoices_ = staticmethod(invoice_numbers)
     list_display = ["created_at_", "account", "total_", "instalment_count", "status_", "channel"]
     list_filter = [("status", titled(_("statut")))]
     search_fields = ["billing_account__number", "billing_account__name"]
@@ -140,14 +124,6 @@ class PaymentPlanAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(instalment_total=Count("instalments"))
 
-    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
-    def account(self, obj):
-        return account_link(obj.billing_account)
-
-    @admin.display(description=_("montant"), ordering="total")
-    def total_(self, obj):
-        return euros(obj.total)
-
     @admin.display(description=_("échéances"), ordering="instalment_total")
     def instalment_count(self, obj):
         return obj.instalment_total
@@ -155,7 +131,3 @@ class PaymentPlanAdmin(ReadOnlyAdmin):
     @admin.display(description=_("payé sur l'échéancier"))
     def paid(self, obj):
         return euros(plans.progress(obj, timezone.localdate())[0])
-
-    @admin.display(description=_("factures"))
-    def invoices_(self, obj):
-        return ", ".join(obj.invoices.order_by("issue_date", "pk").values_list("number", flat=True)) or "—"

@@ -13,27 +13,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.admin.money import euros
-from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
+from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, short_date, titled
+from telcobill.portal.templatetags.portal import iban_masked
 
 from ..models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent, Transfer, TransferStatus
 from ..services.collections import batch_file
 from ..services.mandate_pdf import render_mandate_pdf
-from .common import LOOK, may
+from .common import PaymentsLook, account_column, invoice_column, may
 
 BATCH_KINDS = {"pain.008": _("Prélèvements (pain.008)"), "pain.001": _("Remboursements (pain.001)")}
 
 
 @admin.register(Mandate)
-class MandateAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class MandateAdmin(PaymentsLook, ReadOnlyAdmin):
     reference_ = labelled(Mandate, "reference", _("RUM"))
     holder_ = labelled(Mandate, "holder", _("titulaire"))
     status_ = labelled(Mandate, "status", _("statut"))
     signed_at_ = labelled(Mandate, "signed_at", _("signé le"), show=short_date)
+    account = account_column(with_name=False)
     list_display = ["reference_", "account", "holder_", "iban_end", "bic", "status_", "signed_at_",
                     "last_collected_on", "pdf"]
     list_filter = [("status", titled(_("statut")))]
@@ -43,13 +40,9 @@ class MandateAdmin(ReadOnlyAdmin):
                                 "country", "channel", "signed_at_", "status_", "ended_at", "end_reason",
                                 "first_collected_on", "last_collected_on", "pdf"]
 
-    @admin.display(description=_("compte de facturation"), ordering="billing_account__number")
-    def account(self, obj):
-        return link("admin:customers_billingaccount_change", obj.billing_account_id, obj.billing_account.number)
-
     @admin.display(description=_("IBAN"))
     def iban_end(self, obj):
-        return f"{obj.iban[:4]} •••• {obj.iban[-4:]}"
+        return iban_masked(obj.iban)
 
     @admin.display(description=_("formulaire signé"))
     def pdf(self, obj):
@@ -77,14 +70,11 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class CollectionAdmin(PaymentsLook, ReadOnlyAdmin):
     status_ = labelled(Collection, "status", _("statut"))
     collect_on_ = labelled(Collection, "collect_on", _("date de prélèvement"), show=short_date)
+    amount_ = labelled(Collection, "amount", _("montant"), show=euros)
+    invoice_ = invoice_column()
     list_display = ["end_to_end_id", "invoice_", "amount_", "collect_on_", "sequence", "attempt", "status_", "batch"]
     list_filter = [("status", titled(_("statut"))), ("sequence", titled(_("séquence"), admin.AllValuesFieldListFilter))]
     search_fields = ["end_to_end_id", "invoice__number", "mandate__reference"]
@@ -94,27 +84,16 @@ class CollectionAdmin(ReadOnlyAdmin):
     inlines = [EventInline]
     date_hierarchy = "collect_on"
 
-    @admin.display(description=_("facture"), ordering="invoice__number")
-    def invoice_(self, obj):
-        return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number)
-
-    @admin.display(description=_("montant"), ordering="amount")
-    def amount_(self, obj):
-        return euros(obj.amount)
-
 
 @admin.register(CollectionBatch)
-class CollectionBatchAdmin(ReadOnlyAdmin):
+class CollectionBatchAdmin(PaymentsLook, ReadOnlyAdmin):
     """The SEPA files given to the bank: the debits of a collection date (pain.008) and the refunds
     by credit transfer (pain.001), each downloadable."""
 
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
     collect_on_ = labelled(CollectionBatch, "collect_on", _("date d'exécution"), show=short_date)
     created_at_ = labelled(CollectionBatch, "created_at", _("écrite le"), show=short_date)
+    count_ = labelled(CollectionBatch, "count", _("opérations"))
+    total_ = labelled(CollectionBatch, "total", _("total"), show=euros)
     list_display = ["message_id", "kind_", "collect_on_", "count_", "total_", "created_at_", "download"]
     list_filter = [("kind", titled(_("type"), admin.AllValuesFieldListFilter))]
     fields = readonly_fields = ["message_id", "kind_", "collect_on_", "count_", "total_", "created_at_", "sha256",
@@ -124,14 +103,6 @@ class CollectionBatchAdmin(ReadOnlyAdmin):
     @admin.display(description=_("type"), ordering="kind")
     def kind_(self, obj):
         return BATCH_KINDS.get(obj.kind, obj.kind)
-
-    @admin.display(description=_("opérations"), ordering="count")
-    def count_(self, obj):
-        return obj.count
-
-    @admin.display(description=_("total"), ordering="total")
-    def total_(self, obj):
-        return euros(obj.total)
 
     @admin.display(description=_("fichier"))
     def download(self, obj):
@@ -155,12 +126,7 @@ class CollectionBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(BankFile)
-class BankFileAdmin(ReadOnlyAdmin):
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
+class BankFileAdmin(PaymentsLook, ReadOnlyAdmin):
     imported_at_ = labelled(BankFile, "imported_at", _("importé le"), show=short_date)
     list_display = ["name", "kind", "entries", "imported_at_"]
     fields = readonly_fields = ["name", "kind", "entries", "imported_at_", "sha256"]
@@ -168,17 +134,14 @@ class BankFileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
+class TransferAdmin(PaymentsLook, ReadOnlyAdmin):
     """Transfers received; filtered on "À rapprocher", the queue of credits naming no single invoice,
     each with its "Affecter…" page."""
 
-    empty_value_display = "—"
-
-    class Media:
-        css = LOOK
-
     status_ = labelled(Transfer, "status", _("statut"))
     booked_on_ = labelled(Transfer, "booked_on", _("date de valeur"), show=short_date)
+    amount_ = labelled(Transfer, "amount", _("montant"), show=euros)
+    invoice_ = invoice_column()
     list_display = ["booked_on_", "amount_", "debtor", "reference", "invoice_", "status_"]
     list_filter = [("status", titled(_("statut")))]
     search_fields = ["reference", "debtor", "invoice__number"]
@@ -198,20 +161,11 @@ class TransferAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
-    @admin.display(description=_("montant"), ordering="amount")
-    def amount_(self, obj):
-        return euros(obj.amount)
-
-    @admin.display(description=_("facture"), ordering="invoice__number")
-    def invoice_(self, obj):
-        return link("admin:billing_invoice_change", obj.invoice_id, obj.invoice.number) if obj.invoice_id else "—"
-
     @admin.display(description=_("statut"), ordering="status")
     def status_and_assign(self, obj):
         if obj.status != TransferStatus.UNMATCHED:
             return obj.get_status_display()
-        return format_html('{}<br><a class="button" href="{}">{}</a>', obj.get_status_display(),
-                           reverse("backoffice:transfer_assign", args=[obj.pk]), _("Affecter…"))
+        return format_html("{}<br>{}", obj.get_status_display(), self.assign(obj))
 
     @admin.display(description=_("rapprochement"))
     def assign(self, obj):

@@ -14,6 +14,9 @@ from telcobill.support.services.conversations import MAX_LENGTH
 
 MESSAGE_HELP = _("Donnez les détails utiles : numéro de facture, date, ce qui s'est passé. N'écrivez jamais votre "
                  "mot de passe ni votre numéro de carte bancaire.")
+# The use case's own words (support/services/conversations.clean_body), said before it is called.
+MESSAGE_ERRORS = {"required": _("Écrivez votre message."),
+                  "max_length": _("Votre message dépasse %(limit_value)s caractères : raccourcissez-le.")}
 
 
 def show_refusal(form: forms.Form, refusal: TelcobillError) -> None:
@@ -28,10 +31,7 @@ class ContactForm(forms.Form):
     line = forms.TypedChoiceField(label=_("Ligne concernée (facultatif)"), required=False, coerce=int,
                                   empty_value=None)
     body = forms.CharField(label=_("Votre message"), help_text=MESSAGE_HELP, max_length=MAX_LENGTH,
-                           widget=forms.Textarea(attrs={"rows": 7}),
-                           error_messages={"required": _("Écrivez votre message."),
-                                           "max_length": _("Votre message dépasse %(limit_value)s caractères : "
-                                                           "raccourcissez-le.")})
+                           widget=forms.Textarea(attrs={"rows": 7}), error_messages=MESSAGE_ERRORS)
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +49,4 @@ class ContactForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Votre message"), max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": _("Écrivez votre message."),
-                                           "max_length": _("Votre message dépasse %(limit_value)s caractères : "
-                                                           "raccourcissez-le.")})
+                           error_messages=MESSAGE_ERRORS)

@@ -1,4 +1,5 @@
-"""Aide et contact in templates: a guide's text as HTML, a message's moment, a line's number."""
+"""Aide et contact in templates: a guide's text as HTML, a message's moment (a line's number is
+`account`'s `msisdn`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
-from telcobill.customers.identifiers import format_msisdn
+from .portal import _locale
 
 register = template.Library()
 
@@ -72,12 +72,6 @@ def when(moment: datetime | None) -> str:
     """28 nov. 2026 à 14:05 (Paris time), or 28 Nov 2026 at 14:05."""
     if moment is None:
         return "—"
-    local = timezone.localtime(moment)
-    if (get_language() or "fr").startswith("en"):
-        return format_datetime(local, "d MMM yyyy 'at' HH:mm", locale="en_GB")
-    return format_datetime(local, "d MMM yyyy 'à' HH:mm", locale="fr_FR")
-
-
-@register.filter
-def msisdn(e164: str) -> str:
-    return format_msisdn(e164) if e164 else "—"
+    locale = _locale()
+    pattern = "d MMM yyyy 'at' HH:mm" if locale == "en_GB" else "d MMM yyyy 'à' HH:mm"
+    return format_datetime(timezone.localtime(moment), pattern, locale=locale)
