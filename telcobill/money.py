@@ -21,6 +21,11 @@ def vat_of(base: Decimal, rate_percent: Decimal) -> Decimal:
     return to_cents(base * rate_percent / 100)
 
 
+def incl_vat(amount_excl_vat: Decimal, rate_percent: Decimal) -> Decimal:
+    """What a customer reads for an amount excl. VAT: the amount with its VAT, to the cent."""
+    return to_cents(amount_excl_vat * (100 + rate_percent) / 100)
+
+
 def excl_vat(price_incl_vat: Decimal, rate_percent: Decimal) -> Decimal:
     """The price excl. VAT of an advertised VAT-included price, kept to 6 decimals."""
     return to_micros(price_incl_vat * 100 / (100 + rate_percent))

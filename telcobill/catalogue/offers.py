@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from telcobill.money import excl_vat, to_cents
+from telcobill.money import excl_vat, incl_vat, to_cents
 
 from .models import Product, ProductKind, Segment
 from .snapshot import CatalogueSnapshot, ProductInfo, load_snapshot
@@ -41,7 +41,7 @@ def price_of(product: ProductInfo, day: date, catalogue: CatalogueSnapshot) -> A
     rate = catalogue.vat(product.vat_rule).rate_on(day)
     if price.includes_vat:
         return Amount(to_cents(excl_vat(price.amount, rate)), to_cents(price.amount))
-    return Amount(to_cents(price.amount), to_cents(price.amount * (100 + rate) / 100))
+    return Amount(to_cents(price.amount), incl_vat(price.amount, rate))
 
 
 def on_sale(kind: str, *, segment: str, on: date, language: str = "fr") -> list[Offer]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from telcobill.billing.services.credit_notes import credited_so_far, find_issued_invoice
 from telcobill.errors import NotFound, TelcobillError
-from telcobill.money import to_cents
+from telcobill.money import incl_vat
 from telcobill.workflows.credit_note import credit_invoice
 
 from ..access import frame, staff_page
@@ -37,7 +37,7 @@ def credit_note(request: HttpRequest, number: str) -> HttpResponse:
                              % {"note": note.number, "invoice": number, "amount": euros(note.total_gross)})
             return redirect("admin:billing_invoice_change", note.pk)
     credited = credited_so_far(invoice)
-    rows = [{"line": ln, "incl_vat": to_cents(ln.net_amount * (100 + ln.vat_rate) / 100)} for ln in lines]
+    rows = [{"line": ln, "incl_vat": incl_vat(ln.net_amount, ln.vat_rate)} for ln in lines]
     context = frame(request, _("Émettre un avoir sur la facture %(number)s") % {"number": number},
                     invoice=invoice, rows=rows, form=form, credited=credited,
                     remaining=invoice.total_gross - credited,

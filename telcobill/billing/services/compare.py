@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from telcobill.money import to_cents
+from telcobill import money
 
 from ..models import DocumentKind, Invoice, InvoiceStatus, Section
 
@@ -38,7 +38,7 @@ def previous_invoice(invoice: Invoice) -> Invoice | None:
 
 def compare(invoice: Invoice, previous: Invoice, *, incl_vat: bool) -> list[Difference]:
     """The lines that changed between `previous` and `invoice`, biggest change first."""
-    before, now = _grouped(previous, incl_vat), _grouped(invoice, incl_vat)
+    before, now = _grouped(previous, with_vat=incl_vat), _grouped(invoice, with_vat=incl_vat)
     differences = []
     for key in dict.fromkeys([*now, *before]):
         old, new = before.get(key), now.get(key)
@@ -51,14 +51,14 @@ def compare(invoice: Invoice, previous: Invoice, *, incl_vat: bool) -> list[Diff
     return sorted(differences, key=lambda d: -abs(d.change))
 
 
-def _grouped(invoice: Invoice, incl_vat: bool) -> dict[tuple, dict]:
+def _grouped(invoice: Invoice, *, with_vat: bool) -> dict[tuple, dict]:
     """Lines by (line number, section, product or description), summed."""
     groups: dict[tuple, dict] = {}
     for line in invoice.lines.order_by("position"):
         late = line.description.startswith(LATE)
         name = line.product_code or line.description.split(" — ")[-1].split(" (")[0]
         key = (line.msisdn, line.section, "late" if late else line.kind if line.kind == "credit" else "", name)
-        amount = to_cents(line.net_amount * (100 + line.vat_rate) / 100) if incl_vat else line.net_amount
+        amount = money.incl_vat(line.net_amount, line.vat_rate) if with_vat else line.net_amount
         group = groups.setdefault(key, {"amount": Decimal("0.00"), "descriptions": [], "label": _label(line)})
         group["amount"] += amount
         group["descriptions"].append(line.description)

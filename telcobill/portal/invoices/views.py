@@ -16,7 +16,7 @@ from telcobill.billing.models import DocumentKind
 from telcobill.billing.services.compare import compare, previous_invoice
 from telcobill.documents.models import DocumentFile
 from telcobill.documents.services.render import pdf_of
-from telcobill.money import to_cents
+from telcobill.money import incl_vat
 
 from ..access import Space, customer_page
 from .status import statuses
@@ -76,7 +76,7 @@ def invoice_detail(request: HttpRequest, space: Space, number: str) -> HttpRespo
     invoice = space.invoice(number)
     status = statuses([invoice], timezone.localdate())[invoice.pk]
     # Individuals read prices incl. VAT (as advertised); businesses excl. VAT, with the rate.
-    lines = [{"line": line, "incl_vat": to_cents(line.net_amount * (100 + line.vat_rate) / 100)}
+    lines = [{"line": line, "incl_vat": incl_vat(line.net_amount, line.vat_rate)}
              for line in invoice.lines.order_by("position")]
     previous = previous_invoice(invoice) if invoice.kind == DocumentKind.INVOICE else None
     differences = (compare(invoice, previous, incl_vat=not space.customer.is_business)

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from telcobill.catalogue.models import ProductKind
 from telcobill.catalogue.offers import on_sale
 from telcobill.errors import TelcobillError
+from telcobill.money import incl_vat
 from telcobill.workflows import change_preview, lines
 
 from ..access import Space
 from ..templatetags.portal import day
 from .fleet import fleet
-from .pages import incl_vat, lines_page, refusal
+from .pages import lines_page, refusal
 
 
 @lines_page

@@ -3,7 +3,6 @@ prices as the customer reads them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from telcobill.customers.models import Customer
 from telcobill.errors import TelcobillError
-from telcobill.money import to_cents
 
 from ..access import customer_page
 
@@ -54,8 +52,3 @@ def support_phone(customer: Customer) -> dict:
     operator = settings.OPERATOR
     number = operator["support_phone_business"] if customer.is_business else operator["support_phone"]
     return {"shown": number, "tel": "".join(c for c in number if c.isdigit() or c == "+")}
-
-
-def incl_vat(net: Decimal, rate: Decimal) -> Decimal:
-    """A line's amount incl. VAT, as the invoice page shows it."""
-    return to_cents(net * (100 + rate) / 100)

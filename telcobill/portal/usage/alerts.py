@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from telcobill.money import to_cents
+from telcobill.money import incl_vat, to_cents
 from telcobill.usage.services.alert_preferences import set_alert_thresholds, thresholds_of
 from telcobill.usage.services.consumption import standard_vat_rate
 from telcobill.workflows.lines import set_roaming_cap
@@ -27,7 +27,7 @@ def _cap(space: Space) -> dict:
     """The cap as the customer reads it (it is set excl. VAT: RULES.md)."""
     cap = Decimal(settings.USAGE["roaming_cap"])
     rate = standard_vat_rate(timezone.localdate())
-    return {"cap_excl": to_cents(cap), "cap_incl": to_cents(cap * (100 + rate) / 100),
+    return {"cap_excl": to_cents(cap), "cap_incl": incl_vat(cap, rate),
             "business": space.customer.is_business}
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from telcobill.catalogue.models import Zone
 from telcobill.customers.models import LineStatus
-from telcobill.money import to_cents
+from telcobill.money import incl_vat, to_cents
 from telcobill.usage.models import LineCounter
 from telcobill.usage.services.consumption import line_consumption, standard_vat_rate
 from telcobill.usage.services.counters import ROAMING_SPEND
@@ -68,7 +68,7 @@ def usage(request: HttpRequest, space: Space) -> HttpResponse:
     shared = any(pool.bucket == "data" for pool in pools)
     rows = [{"line": line, "data": data[line.pk], "shared": shared and line.pk not in own_data,
              "out_excl": to_cents(out[line.pk]),
-             "out_incl": to_cents(out[line.pk] * (100 + rate) / 100)} for line in page.object_list]
+             "out_incl": incl_vat(out[line.pk], rate)} for line in page.object_list]
     return render(request, "portal/usage/index.html", {
         "space": space, "rows": rows, "page": page, "query": query, "month": month,
         "refreshed_at": max(refreshed, default=None),

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from telcobill.money import to_cents
+from telcobill.money import incl_vat
 
 from ..models import LineCounter
 from ..rating.allowances import allowance_groups
@@ -59,7 +59,7 @@ class LineConsumption:
     last_usage_at: datetime | None  # the newest communication counted
 
     def incl_vat(self, amount: Decimal) -> Decimal:
-        return to_cents(amount * (100 + self.vat_rate) / 100)
+        return incl_vat(amount, self.vat_rate)
 
 
 def line_consumption(line, month: date) -> LineConsumption:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from telcobill.money import ZERO, to_cents
+from telcobill.money import ZERO, incl_vat, to_cents
 
 from ..models import LineCounter, UsageRating
 from ..rating.inputs import month_bounds, months_back
@@ -80,7 +80,7 @@ def usage_history(line, last_month: date, *, months: int = MONTHS) -> list[Month
             excl, incl = billed.get(month, (ZERO, ZERO))
         else:
             rate = standard_vat_rate(month) if so_far[month] else Decimal(0)  # a query only when needed
-            excl, incl = to_cents(so_far[month]), to_cents(so_far[month] * (100 + rate) / 100)
+            excl, incl = to_cents(so_far[month]), incl_vat(so_far[month], rate)
         result.append(MonthUsage(
             month=month, voice_seconds=own[month]["voice"], sms=own[month]["sms"], data_bytes=own[month]["data"],
             pool_data_bytes=pooled[month] if month in pooled and month not in has_own_data else None,
@@ -102,5 +102,5 @@ def _billed_out_of_plan(line, first: date, end: date) -> dict[date, tuple[Decima
         sign = -1 if kind == DocumentKind.CREDIT_NOTE else 1
         total = amounts[start.replace(day=1)]
         total[0] += sign * net
-        total[1] += sign * to_cents(net * (100 + rate) / 100)
+        total[1] += sign * incl_vat(net, rate)
     return {month: (excl, incl) for month, (excl, incl) in amounts.items()}
