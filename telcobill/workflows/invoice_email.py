@@ -8,11 +8,6 @@ its receipt (`customers.InvoiceEmail`) is written in the transaction that sends 
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
-from babel.dates import format_date
-from babel.numbers import format_currency
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -24,6 +19,7 @@ from django_tasks import task
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import InvoiceEmail
 from telcobill.documents.services.render import pdf_of
+from telcobill.formats import day, document_file_name, euros, iban_masked
 from telcobill.payments.models import Collection, CollectionStatus
 from telcobill.payments.services import ledger
 
@@ -71,13 +67,13 @@ def invoice_message(invoice: Invoice, pdf: bytes | None = None) -> EmailMessage:
             "operator": operator, "number": invoice.number}
         if account.customer.is_business:
             amount = _("Montant : %(net)s HT, %(gross)s TTC") % {
-                "net": _money(invoice.total_net, language), "gross": _money(invoice.total_gross, language)}
+                "net": euros(invoice.total_net, language), "gross": euros(invoice.total_gross, language)}
         else:
-            amount = _("Montant : %(gross)s TTC") % {"gross": _money(invoice.total_gross, language)}
+            amount = _("Montant : %(gross)s TTC") % {"gross": euros(invoice.total_gross, language)}
         paragraphs = [
             _("Bonjour,"),
             _("Votre facture %(number)s du %(day)s est disponible dans votre espace client.") % {
-                "number": invoice.number, "day": _day(invoice.issue_date, language)},
+                "number": invoice.number, "day": day(invoice.issue_date, language)},
             amount + "\n" + _payment(invoice, language),
             _("Voir la facture : %(link)s") % {"link": link},
         ]
@@ -87,8 +83,7 @@ def invoice_message(invoice: Invoice, pdf: bytes | None = None) -> EmailMessage:
                                    "compte %(number)s.") % {"number": account.number}]
     message = EmailMessage(subject, "\n\n".join(paragraphs), settings.DEFAULT_FROM_EMAIL, [account.email])
     if pdf is not None:
-        # Named as the customer space names it: sorts by number, says what it is and when.
-        message.attach(f"facture-{invoice.number}-{invoice.issue_date.isoformat()}.pdf", pdf, "application/pdf")
+        message.attach(document_file_name(invoice, "pdf"), pdf, "application/pdf")
     return message
 
 
@@ -98,16 +93,7 @@ def _payment(invoice: Invoice, language: str) -> str:
         "mandate").first()
     if debit is not None:
         return _("Elle sera prélevée le %(day)s sur le compte %(iban)s.") % {
-            "day": _day(debit.collect_on, language), "iban": f"{debit.mandate.iban[:4]} •••• {debit.mandate.iban[-4:]}"}
+            "day": day(debit.collect_on, language), "iban": iban_masked(debit.mandate.iban)}
     if ledger.open_amount(invoice) <= 0:
         return _("Rien à payer : elle est déjà réglée.")
-    return _("À payer avant le %(day)s.") % {"day": _day(invoice.due_date, language)}
-
-
-def _money(amount: Decimal, language: str) -> str:
-    """As the customer space shows it: 19,99 € (fr), €19.99 (en)."""
-    return format_currency(amount, "EUR", locale="en_GB" if language == "en" else "fr_FR")
-
-
-def _day(value: date, language: str) -> str:
-    return format_date(value, "d MMM yyyy", locale="en_GB" if language == "en" else "fr_FR")
+    return _("À payer avant le %(day)s.") % {"day": day(invoice.due_date, language)}

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from telcobill.customers.models import BillingAccount
 from telcobill.errors import TelcobillError
+from telcobill.formats import iban_masked
 from telcobill.payments.models import CardPayment, CardPaymentStatus, Mandate, MandateStatus, Method
 from telcobill.payments.services import ledger
 from telcobill.payments.services.refunds import refund, refundable
-from telcobill.portal.templatetags.portal import iban_masked
 
 from ..access import frame, staff_page
 from ..forms import RefundForm

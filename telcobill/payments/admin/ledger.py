@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.admin.money import euros
 from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, link, short_date, titled
-from telcobill.portal.templatetags.portal import iban_masked
+from telcobill.formats import iban_masked
 
 from ..models import FUNDS, Allocation, CardPayment, LedgerEntry, ProviderEvent, Refund
 from .common import PaymentsLook, account_column, invoice_link, invoice_numbers

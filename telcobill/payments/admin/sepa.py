@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.admin.money import euros
 from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, labelled, short_date, titled
-from telcobill.portal.templatetags.portal import iban_masked
+from telcobill.formats import iban_masked
 
 from ..models import BankFile, Collection, CollectionBatch, Mandate, PaymentEvent, Transfer, TransferStatus
 from ..services.collections import batch_file

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from telcobill.customers.identifiers import format_msisdn
 from telcobill.customers.models import Role
 from telcobill.errors import TelcobillError
-
-from ..templatetags.portal import _locale
+from telcobill.formats import babel_locale
 
 LANGUAGES = [("fr", "Français"), ("en", "English")]  # each in its own language, as a language menu shows it
 
@@ -25,7 +24,7 @@ def show_refusal(form: forms.Form, refusal: TelcobillError) -> None:
 
 def countries() -> list[tuple[str, str]]:
     """France first, then every country by its name in the page's language."""
-    names = Locale.parse(_locale()).territories
+    names = Locale.parse(babel_locale()).territories
     others = sorted(((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()
                      and code not in ("FR", "ZZ", "EU", "EZ", "UN", "QO", "XA", "XB")), key=lambda c: c[1])
     return [("FR", names["FR"]), *others]

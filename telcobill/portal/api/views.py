@@ -13,12 +13,12 @@ from ninja.errors import HttpError
 
 from telcobill.documents.models import DocumentFile
 from telcobill.documents.services.render import pdf_of
+from telcobill.formats import document_file_name
 from telcobill.payments.services import ledger
 from telcobill.usage.models import LineCounter
 
 from ..access import Space
 from ..invoices.status import statuses
-from ..invoices.views import file_name
 from .auth import PersonToken, space
 
 router = Router(auth=PersonToken())
@@ -124,7 +124,7 @@ def invoice_pdf(request, number: str):
     found = _space(request, "see_invoices")
     document = found.invoice(number)
     return HttpResponse(pdf_of(document.number), content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{file_name(document, "pdf")}"'})
+        "Content-Disposition": f'attachment; filename="{document_file_name(document, "pdf")}"'})
 
 
 @router.get("/invoices/{number}/xml", tags=["app: invoices"], response={200: None})

@@ -16,18 +16,13 @@ from telcobill.billing.models import DocumentKind
 from telcobill.billing.services.compare import compare, previous_invoice
 from telcobill.documents.models import DocumentFile
 from telcobill.documents.services.render import pdf_of
+from telcobill.formats import document_file_name
 from telcobill.money import incl_vat
 
 from ..access import Space, customer_page
 from .status import statuses
 
 PAGE = 50
-
-
-def file_name(invoice, extension: str) -> str:
-    """facture-F2026-000123-2026-11-01.pdf: sorts by number, says what it is and when."""
-    kind = "avoir" if invoice.kind == DocumentKind.CREDIT_NOTE else "facture"
-    return f"{kind}-{invoice.number}-{invoice.issue_date.isoformat()}.{extension}"
 
 
 def _period(request: HttpRequest, space: Space) -> tuple[date, date, str]:
@@ -93,7 +88,7 @@ def invoice_pdf(request: HttpRequest, space: Space, number: str) -> HttpResponse
     space.require("see_invoices")
     invoice = space.invoice(number)
     return HttpResponse(pdf_of(invoice.number), content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{file_name(invoice, "pdf")}"'})
+        "Content-Disposition": f'attachment; filename="{document_file_name(invoice, "pdf")}"'})
 
 
 @customer_page
@@ -104,7 +99,7 @@ def invoice_xml(request: HttpRequest, space: Space, number: str) -> HttpResponse
     if file is None:
         raise Http404("the XML is being prepared")
     return HttpResponse(bytes(file.xml), content_type="application/xml", headers={
-        "Content-Disposition": f'attachment; filename="{file_name(invoice, "xml")}"'})
+        "Content-Disposition": f'attachment; filename="{document_file_name(invoice, "xml")}"'})
 
 
 @customer_page
@@ -117,7 +112,7 @@ def year_zip(request: HttpRequest, space: Space, year: int) -> HttpResponse:
     spool = tempfile.TemporaryFile()
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
         for invoice in documents:
-            archive.writestr(file_name(invoice, "pdf"), pdf_of(invoice.number))
+            archive.writestr(document_file_name(invoice, "pdf"), pdf_of(invoice.number))
     spool.seek(0)
     name = f"factures-{space.customer.number}-{year}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")

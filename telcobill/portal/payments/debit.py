@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from telcobill.errors import Invalid, NotAllowed, NotFound
+from telcobill.formats import iban_masked
 from telcobill.notifications import SmsNotSent, masked
 from telcobill.one_time_codes import attempts_left
 from telcobill.payments.models import Mandate, MandateChallenge, MandateStatus
 from telcobill.payments.services.mandates import confirm_mandate_change, request_mandate_change
 
 from ..access import Space, customer_page
-from ..templatetags.portal import iban_masked
 from .accounts import account_of, page
 from .forms import CodeForm, DebitForm
 from .words import iban_problem

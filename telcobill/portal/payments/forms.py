@@ -8,14 +8,14 @@ from babel import Locale
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..templatetags.portal import _locale
+from telcobill.formats import babel_locale
 
 # Where a SEPA direct debit can be drawn from, most frequent first.
 SEPA_COUNTRIES = ["FR", "BE", "LU", "MC", "DE", "ES", "IT", "NL", "PT", "CH", "AT", "IE"]
 
 
 def _countries() -> list[tuple[str, str]]:
-    names = Locale.parse(_locale()).territories
+    names = Locale.parse(babel_locale()).territories
     return [(code, names.get(code, code)) for code in SEPA_COUNTRIES]
 
 

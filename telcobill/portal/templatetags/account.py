@@ -6,8 +6,7 @@ from babel import Locale
 from django import template
 
 from telcobill.customers.identifiers import format_msisdn
-
-from .portal import _locale
+from telcobill.formats import babel_locale
 
 register = template.Library()
 
@@ -20,4 +19,4 @@ def msisdn(value: str | None) -> str:
 
 @register.filter
 def country(code: str | None) -> str:
-    return Locale.parse(_locale()).territories.get((code or "").upper(), code or "—")
+    return Locale.parse(babel_locale()).territories.get((code or "").upper(), code or "—")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .portal import _locale
+from telcobill.formats import babel_locale
 
 register = template.Library()
 
@@ -72,6 +72,6 @@ def when(moment: datetime | None) -> str:
     """28 nov. 2026 à 14:05 (Paris time), or 28 Nov 2026 at 14:05."""
     if moment is None:
         return "—"
-    locale = _locale()
+    locale = babel_locale()
     pattern = "d MMM yyyy 'at' HH:mm" if locale == "en_GB" else "d MMM yyyy 'à' HH:mm"
     return format_datetime(timezone.localtime(moment), pattern, locale=locale)

@@ -10,9 +10,8 @@ from django import template
 from django.utils import timezone
 
 from telcobill.customers.admin import display
+from telcobill.formats import babel_locale
 from telcobill.usage.rating.inputs import UNIT_SIZES
-
-from .portal import _locale
 
 register = template.Library()
 
@@ -23,7 +22,7 @@ UNITS = {"fr_FR": ("Go", "Mo", "Ko"), "en_GB": ("GB", "MB", "KB")}
 def _number(value: Decimal, places: int = 0) -> str:
     step = Decimal(1).scaleb(-places)
     rounded = value.quantize(step, rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format="#,##0." + "#" * places if places else "#,##0", locale=_locale())
+    return format_decimal(rounded, format="#,##0." + "#" * places if places else "#,##0", locale=babel_locale())
 
 
 @register.filter
@@ -31,7 +30,7 @@ def volume(used: int | None) -> str:
     """Bytes as Go (one decimal), Mo or Ko: 1,5 Go, 512 Mo."""
     if used is None:
         return "—"
-    giga, mega, kilo = UNITS[_locale()]
+    giga, mega, kilo = UNITS[babel_locale()]
     if used >= UNIT_SIZES["GB"]:
         return f"{_number(Decimal(used) / UNIT_SIZES['GB'], 1)}{NBSP}{giga}"
     if used >= UNIT_SIZES["MB"] or used == 0:
@@ -67,7 +66,7 @@ def clock(moment: datetime | None) -> str:
     if moment is None:
         return "—"
     local = timezone.localtime(moment)
-    return f"{local:%H}{NBSP}h{NBSP}{local:%M}" if _locale() == "fr_FR" else f"{local:%H:%M}"
+    return f"{local:%H}{NBSP}h{NBSP}{local:%M}" if babel_locale() == "fr_FR" else f"{local:%H:%M}"
 
 
 @register.filter
@@ -79,7 +78,7 @@ def quantity(used: int | None, bucket: str) -> str:
         return duration(used)
     if bucket.startswith("data"):
         return volume(used)
-    return format_decimal(used, locale=_locale()) + NBSP + ("MMS" if bucket == "mms" else "SMS")
+    return format_decimal(used, locale=babel_locale()) + NBSP + ("MMS" if bucket == "mms" else "SMS")
 
 
 @register.filter
