@@ -6,14 +6,13 @@ opened by a double click reads the accents right.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
 from telcobill.billing.models import DocumentKind
+from telcobill.formats import french_amount, french_date, french_rate, spreadsheet_writer
 from telcobill.money import ZERO
 
 from ..models import EntryKind, Method
@@ -32,26 +31,9 @@ class Written:
     totals: tuple[Decimal, ...]
 
 
-def french_amount(value: Decimal) -> str:
-    """1234,56; a zero is never written -0,00 (a credit note's sign applied to nothing)."""
-    return f"{value or ZERO:.2f}".replace(".", ",")
-
-
-def french_date(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def french_rate(rate: Decimal) -> str:
-    return f"{rate:.2f}".replace(".", ",")
-
-
-def _writer(out: TextIO):
-    return csv.writer(out, delimiter=";", lineterminator="\r\n")
-
-
 def write_sales(columns: list[tuple[str, Decimal]], rows: Iterable[SalesRow], out: TextIO) -> Written:
     """The sales journal: a net column per VAT category and rate, then the totals of the document."""
-    writer = _writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(["Date", "Numéro", "Type", "N° client", "Client", "Compte de facturation",
                      *(f"HT {category} {french_rate(rate)} %" for category, rate in columns),
                      "Total HT", "TVA", "Total TTC"])
@@ -68,7 +50,7 @@ def write_sales(columns: list[tuple[str, Decimal]], rows: Iterable[SalesRow], ou
 def write_payments(rows: Iterable[PaymentRow], out: TextIO) -> Written:
     """The payments journal, as the customer accounts see it: a payment or a write-off is a credit,
     a payment returned or a refund a debit."""
-    writer = _writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(["Date", "Type", "Moyen", "Référence", "N° client", "Client", "Compte de facturation",
                      "Débit", "Crédit", "Factures réglées", "Libellé"])
     count, debit, credit = 0, ZERO, ZERO
@@ -83,7 +65,7 @@ def write_payments(rows: Iterable[PaymentRow], out: TextIO) -> Written:
 
 
 def write_vat(report: VatReport, out: TextIO) -> Written:
-    writer = _writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(["Catégorie", "Libellé", "Taux", "Base HT", "TVA"])
     for row in report.rows:
         writer.writerow([row.category, VAT_CATEGORIES.get(row.category, ""), french_rate(row.rate),
@@ -94,7 +76,7 @@ def write_vat(report: VatReport, out: TextIO) -> Written:
 
 def write_receivables(receivables: Receivables, out: TextIO) -> Written:
     """The aged balance per customer, and a total line."""
-    writer = _writer(out)
+    writer = spreadsheet_writer(out)
     writer.writerow(["N° client", "Client", *(bucket.label for bucket in AgeBucket), "Total échu et non échu",
                      "Crédit non utilisé", "Solde"])
     for customer in receivables.customers:

@@ -25,11 +25,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from telcobill.billing.models import Section
+from telcobill.formats import french_amount, french_rate
 from telcobill.money import ZERO, to_cents
 
 from ..models import EntryKind, LedgerEntry
 from .accounting import CHUNK, Document, documents, vat_key
-from .accounting_csv import french_amount, french_rate
 from .lettering import Letter, Lettering, lettering
 
 HEADER = ("JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum",

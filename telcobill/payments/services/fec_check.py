@@ -12,9 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from telcobill.formats import french_amount
 from telcobill.money import ZERO
 
-from .accounting_csv import french_amount
 from .fec import ENCODING, HEADER, SEPARATOR
 
 NAME = re.compile(r"(\d{9})FEC(\d{8})\.txt")

@@ -5,7 +5,6 @@ may export it, the accountant included."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from telcobill.billing.models import DocumentKind
 from telcobill.billing.services.line_charges import line_charges
-from telcobill.payments.services.accounting_csv import french_amount, french_date
+from telcobill.formats import BOM, french_amount, french_date, spreadsheet_writer
 
 from ..access import Space
 from .fleet import Filters, fleet
@@ -45,8 +44,8 @@ def charges_csv(request: HttpRequest, space: Space) -> HttpResponse:
         by_document[invoice_id].append((line_id, charge))
 
     out = io.StringIO()
-    out.write("\ufeff")  # a spreadsheet opened by a double click reads the accents right
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    out.write(BOM)
+    writer = spreadsheet_writer(out)
     writer.writerow([_("Mois"), _("Date du document"), _("Document"), _("Numéro"), _("Compte de facturation"),
                      _("Ligne"), _("Libellé"), _("Centre de coûts"), _("Montant HT"), _("TVA"), _("Montant TTC")])
     for document in documents:

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from telcobill.formats import BOM
 from telcobill.usage.rating.inputs import months_back
 from telcobill.usage.services.itemized import as_csv, itemized, select
 from telcobill.usage.services.retention import retention_start
@@ -69,5 +70,5 @@ def itemized_csv(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
     line = space.line(pk)
     _, month, rows, language = _communications(request, line)
     name = f"communications-{line.msisdn.lstrip('+')}-{month:%Y-%m}.csv"
-    return HttpResponse("\ufeff" + as_csv(rows, language=language), content_type="text/csv; charset=utf-8",
+    return HttpResponse(BOM + as_csv(rows, language=language), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
