@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.db import connection
+from django.utils import translation
 
 from telcobill.billing import db_triggers as _triggers
 from telcobill.workflows.bill_run import run_bill_run
@@ -29,6 +30,15 @@ def bill(django_capture_on_commit_callbacks):
             return run_bill_run(cycle, approve_by="test", **kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts and ends in French: a request in English (LocaleMiddleware activates the
+    person's language in this thread) must not make the next test's messages English."""
+    translation.activate("fr")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
