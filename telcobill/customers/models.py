@@ -211,6 +211,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def display_name(self) -> str:
+        """The name, else the login: how people are shown to each other and to staff."""
+        return self.get_full_name() or str(self)
+
 
 class Role(models.TextChoices):
     HOLDER = "holder", _("Titulaire")

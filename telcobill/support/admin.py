@@ -177,7 +177,7 @@ class ConversationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("conseiller"), ordering="assigned_to__first_name")
     def assigned_to_(self, obj):
-        return obj.assigned_to.get_full_name() or str(obj.assigned_to) if obj.assigned_to else "—"
+        return obj.assigned_to.display_name if obj.assigned_to else "—"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A conversation is read and answered on its own page."""

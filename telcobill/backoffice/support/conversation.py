@@ -112,7 +112,7 @@ def _customer_url(request: HttpRequest, conversation: Conversation) -> str:
 
 def _name(person, *, empty: str = "—") -> str:
     """Someone as staff name them: their full name, else their login."""
-    return (person.get_full_name() or str(person)) if person else empty
+    return person.display_name if person else empty
 
 
 def _row(message) -> dict:

@@ -23,7 +23,7 @@ def agents() -> QuerySet[Person]:
 
 class AgentChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Person) -> str:
-        return obj.get_full_name() or str(obj)
+        return obj.display_name
 
 
 class AssignForm(forms.Form):

@@ -116,7 +116,7 @@ def invitation_email(access: Access, by: Person) -> tuple[str, str]:
         text = _("Bonjour,\n\n%(by)s vous donne accès à l'espace client %(operator)s de %(customer)s, "
                  "%(role)s.\n\n%(action)s\n\n"
                  "Si vous ne connaissez pas %(customer)s, ignorez ce message.\n\n%(operator)s") % {
-            "by": by.get_full_name() or by.email or by.mobile, "operator": operator["name"],
+            "by": by.display_name, "operator": operator["name"],
             "customer": customer.name, "role": role, "action": action}
     return subject, text
 

@@ -71,7 +71,7 @@ def author(message: Message, person) -> str:
 
 
 def _who(someone) -> str:
-    return (someone.get_full_name() or str(someone)) if someone else _("Une autre personne")
+    return someone.display_name if someone else _("Une autre personne")
 
 
 def phones(customer: Customer) -> list[dict]:
