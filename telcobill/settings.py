@@ -276,6 +276,12 @@ USAGE = {
     "roaming_cap": env("TELCOBILL_ROAMING_CAP", "50.00"),
     # API batches smaller than this many records are compacted into one file per month.
     "compact_below": int(env("TELCOBILL_USAGE_COMPACT_BELOW", "50000")),
+    # Plan advice (docs/advice.md): the last months compared (at most the retention), the fewest
+    # a line needs, the lines rated together, and the monthly saving worth telling the customer.
+    "advice_months": int(env("TELCOBILL_ADVICE_MONTHS", "12")),
+    "advice_min_months": int(env("TELCOBILL_ADVICE_MIN_MONTHS", "3")),
+    "advice_chunk_lines": int(env("TELCOBILL_ADVICE_CHUNK_LINES", "20000")),
+    "advice_min_saving": env("TELCOBILL_ADVICE_MIN_SAVING", "1.00"),
 }
 
 

@@ -251,3 +251,38 @@ class UsageTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.month:%Y-%m} {self.charge}"
+
+
+class PlanAdvice(models.Model):
+    """What a line's real usage of its last complete months would have cost on the plans and
+    options on sale, re-rated by the rating engine after each bill run (docs/advice.md).
+    Amounts as the customer reads them: incl. VAT for an individual, excl. VAT for a business."""
+
+    line = models.OneToOneField(Line, on_delete=models.CASCADE, related_name="plan_advice")
+    computed_at = models.DateTimeField()
+    months = models.JSONField()  # the months compared, ISO dates of their first day, ascending
+    includes_vat = models.BooleanField()
+    current_total = models.DecimalField(max_digits=12, decimal_places=2)
+    best_total = models.DecimalField(max_digits=12, decimal_places=2)
+    best_plan = models.CharField(max_length=40)
+    best_options = models.JSONField(default=list)
+    # The offers compared, cheapest first: {"plan", "options", "current", "total", "monthly": [
+    # {"month", "fees", "usage", "total"}]}, amounts as strings to the cent.
+    choices = models.JSONField()
+
+    class Meta:
+        verbose_name = _("conseil forfait")
+        verbose_name_plural = _("conseils forfait")
+
+    def __str__(self) -> str:
+        return f"{self.line} → {self.best_plan} {self.savings}"
+
+    @property
+    def savings(self):
+        return self.current_total - self.best_total
+
+    @property
+    def monthly_savings(self):
+        from telcobill.money import to_cents
+
+        return to_cents(self.savings / len(self.months))

@@ -27,3 +27,11 @@ def compact_usage_task(month: str) -> int:
     from .services.compaction import compact_month
 
     return compact_month(date.fromisoformat(month))
+
+
+@task()
+def plan_advice_task() -> int:
+    """Plan advice for every line, after a bill run (docs/advice.md)."""
+    from .services.advice import advise
+
+    return advise().lines

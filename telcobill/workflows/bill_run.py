@@ -22,6 +22,7 @@ from telcobill.customers.models import BillingAccount
 from telcobill.documents.services.validate import DraftValidator
 from telcobill.errors import NotAllowed
 from telcobill.usage.services.rating import rate_for_billing, usage_month_of
+from telcobill.usage.tasks import plan_advice_task
 
 from .bill_run_batch import ComputePool, compute_batch
 from .issuing import issue_and_store
@@ -134,3 +135,5 @@ def _issue(run: BillRun, owner: str, *, clock, progress: Progress) -> None:
         run.status, run.finished_at = BillRunStatus.ISSUED, clock()
         run.report = build_report(run)
         run.save(update_fields=["status", "finished_at", "report"])
+        # The month just billed is one more month of real usage to compare the plans on.
+        transaction.on_commit(lambda: plan_advice_task.enqueue(), robust=True)

@@ -6,6 +6,7 @@
     telcobill usage source add NAME [--description TEXT] | source token NAME | source list
     telcobill usage rate --month 2026-10 [--msisdn +336...]
     telcobill usage itemized --msisdn +336... --month 2026-10 [-o FILE]
+    telcobill usage advice [--msisdn +336...] [--months 12]   plan advice (after each bill run)
 
 A file that cannot be read is refused whole (the others go on) and the command exits with 2.
 """
@@ -16,6 +17,7 @@ import os
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -63,6 +65,11 @@ class Command(BaseCommand):
         rate = actions.add_parser("rate", help="rate a month and print its totals per line and charge")
         rate.add_argument("--month", required=True, help="e.g. 2026-10")
         rate.add_argument("--msisdn", default=None)
+        advice = actions.add_parser("advice", help="compute the plan advice of every line (or one) now; "
+                                                   "each bill run does it too")
+        advice.add_argument("--msisdn", default=None)
+        advice.add_argument("--months", type=int, default=None,
+                            help="the last months compared (default: TELCOBILL_ADVICE_MONTHS)")
 
     @refusals_as_errors
     def handle(self, *args, action: str, **options) -> None:
@@ -90,8 +97,41 @@ class Command(BaseCommand):
             self._source(console, options)
         elif action == "itemized":
             self._itemized(options)
+        elif action == "advice":
+            self._advice(console, options["msisdn"], options["months"])
         else:
             self._rate(console, _month(options["month"]), options["msisdn"])
+
+    def _advice(self, console: Console, msisdn: str | None, months: int | None) -> None:
+        from telcobill.usage.models import PlanAdvice
+        from telcobill.usage.services.advice import advise
+
+        if months is not None and not 1 <= months <= 12:
+            raise CommandError(f"--months: expected 1 to 12, got {months}", returncode=2)
+        line_ids = None
+        if msisdn:
+            from telcobill.customers.identifiers import clean_msisdn
+            from telcobill.customers.models import Line
+
+            line_ids = list(Line.objects.filter(msisdn=clean_msisdn(msisdn)).exclude(status="terminated")
+                            .values_list("pk", flat=True))
+            if not line_ids:
+                raise Invalid(f"no line in service with msisdn {msisdn}")
+        summary = advise(line_ids=line_ids, months=months)
+        console.print(f"{summary.lines:,} lines advised ({summary.skipped:,} with too few complete months); "
+                      f"{summary.choices_rated:,} offers rated, {summary.choices_pruned:,} left out by their fees "
+                      f"alone; {summary.rated_records:,} records rated in {summary.seconds:.1f} s")
+        worth = Decimal(settings.USAGE["advice_min_saving"])
+        found = [a for a in PlanAdvice.objects.select_related("line").filter(
+            **({"line_id__in": line_ids} if line_ids else {})).order_by("line__msisdn") if a.monthly_savings >= worth]
+        table = Table("line", "current", "cheapest", "months", "saving a month (EUR)")
+        for advice in found[:50]:
+            current = next(c for c in advice.choices if c["current"])
+            table.add_row(advice.line.msisdn, " + ".join([current["plan"], *current["options"]]),
+                          " + ".join([advice.best_plan, *advice.best_options]), str(len(advice.months)),
+                          f"{advice.monthly_savings:.2f}")
+        console.print(table)
+        console.print(f"{len(found):,} lines would save at least {worth} EUR a month")
 
     def _ingest(self, console: Console, files: list[str], source_name: str, workers: int) -> None:
         source = get_source(source_name)

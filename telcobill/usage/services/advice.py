@@ -1,0 +1,443 @@
+"""Plan advice (docs/advice.md): for each line, what its real usage of the last complete months
+would have cost on each plan and options on sale, re-rated by the rating engine, and the
+cheapest of them. Computed after each bill run (not per page view) and kept in PlanAdvice.
+
+Each line's offers are rated together: the line's records of a month are copied once per offer
+under a virtual line number (line × 100 + offer), each virtual line with that offer's plan and
+allowances. The line's current offer is rated first; an offer whose monthly fees alone already
+cost more than the current offer's total cannot be cheaper and is not rated.
+
+Compared for each month: the plan's and options' fees of that month, and the usage charged
+beyond the allowances. Third-party services (content, premium numbers) cost the same whatever
+the offer and are left out. A pooled allowance is counted for the line alone (its own share).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pyarrow as pa
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from telcobill.money import CENT, MICRO, ZERO, incl_vat, to_cents
+
+from .. import store
+from ..models import PlanAdvice, UsageRating
+from ..rating import engine
+from ..rating.allowances import Subscribed, allowance_groups
+from ..rating.catalogue import allowance_policy, load_allowance_rows, load_tariff
+from ..rating.inputs import PlanPeriod, month_bounds
+
+SLOTS = 100  # virtual line = line × SLOTS + the offer's number
+THIRD_PARTY = "third_party"
+ADVISED_STATUSES = ("active", "suspended")
+
+
+@dataclass(frozen=True, order=True)
+class Choice:
+    """A plan and its options."""
+
+    plan: str
+    options: tuple[str, ...] = ()
+
+
+@dataclass
+class LineCase:
+    """A line to advise: its segment, the months it can be compared on, its current offer and the
+    offers to rate (the current one first). Each offer is a plan's *base* (the line's options that
+    go with the plan) or that base with one usage option more (`added`) or less (`removed`)."""
+
+    line_id: int
+    individual: bool
+    months: list[date]
+    current: Choice
+    choices: list[Choice] = field(default_factory=list)
+    base: list[int] = field(default_factory=list)  # per offer: the number of its plan's base
+    added: list[str | None] = field(default_factory=list)
+    removed: list[str | None] = field(default_factory=list)
+    # (offer number, month) -> (fees, usage) as the customer reads them
+    costs: dict[tuple[int, date], tuple[Decimal, Decimal]] = field(default_factory=dict)
+    # (offer number, month) -> usage charged per charge kind ("data", "voice", "data_eu"...)
+    charged: dict[tuple[int, date], dict[str, Decimal]] = field(default_factory=dict)
+
+    def total(self, index: int) -> Decimal:
+        return sum((fees + usage for (i, _), (fees, usage) in self.costs.items() if i == index), ZERO)
+
+    def usage(self, index: int) -> Decimal:
+        return sum((usage for (i, _), (_, usage) in self.costs.items() if i == index), ZERO)
+
+    def rated(self) -> set[int]:
+        return {i for i, _ in self.costs}
+
+
+@dataclass
+class AdviceSummary:
+    lines: int = 0  # advised
+    skipped: int = 0  # too little history
+    choices_rated: int = 0  # (line, offer) pairs rated
+    choices_pruned: int = 0  # left out: they could not be cheaper (docs/advice.md)
+    records: int = 0  # records read, once per month
+    rated_records: int = 0  # records rated (copied per offer)
+    seconds: float = 0.0
+
+
+def advice_window(*, months: int | None = None) -> list[date]:
+    """The months compared: the last `months` months rated for billing, ascending."""
+    months = months or settings.USAGE["advice_months"]
+    rated = list(UsageRating.objects.order_by("-month").values_list("month", flat=True)[:months])
+    return sorted(rated)
+
+
+def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | None = None, con=None) -> AdviceSummary:
+    """Compute the advice of every active line (or of `line_ids`) and keep it; a line with fewer
+    complete months than the minimum loses an advice it had."""
+    from telcobill.catalogue.snapshot import load_snapshot
+
+    started = time.perf_counter()
+    now = now or timezone.now()
+    summary = AdviceSummary()
+    window = advice_window(months=months)
+    cases, too_short = _cases(window, timezone.localdate(now), line_ids)
+    summary.skipped = len(too_short)
+    if cases:
+        catalogue = load_snapshot()
+        tariff, allowances, policy = load_tariff(), load_allowance_rows(), allowance_policy()
+        con = con or _connect()
+        fees = _Fees(catalogue)
+        chunk = settings.USAGE["advice_chunk_lines"]
+        kinds = _charge_kinds(allowances)
+
+        def rate(part, wanted):
+            _rate(part, wanted, window, tariff, allowances, policy, fees, con, summary)
+
+        for start in range(0, len(cases), chunk):
+            part = cases[start:start + chunk]
+            # 1. The current offers. 2. Each plan's base, unless its fees alone cost more than the
+            # current offer. 3. The bases with an option more or less, unless even the best an
+            # option can do (cover all the base's usage of its kinds) leaves it dearer than the
+            # cheapest so far.
+            rate(part, {c.line_id: [0] for c in part})
+            rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] == i
+                                    and fees.total(c, i) < c.total(0)] for c in part})
+            rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] != i
+                                    and _lower_bound(c, i, fees, kinds) < min(map(c.total, c.rated()))]
+                        for c in part})
+            summary.choices_pruned += sum(len(c.choices) - len(c.rated()) for c in part)
+            _save(part, now, summary)
+    with transaction.atomic():
+        PlanAdvice.objects.filter(line_id__in=too_short).delete()
+        if line_ids is None:  # a line terminated since: no advice
+            PlanAdvice.objects.exclude(line__status__in=ADVISED_STATUSES).delete()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _connect():
+    from .rating import connect
+
+    return connect()
+
+
+def _cases(window: list[date], today: date, line_ids) -> tuple[list[LineCase], list[int]]:
+    """The lines to advise (active or suspended, with a plan today), each with the months of the
+    window it was active on its current plan for the whole of, and their offers; and the lines
+    with too few months."""
+    from telcobill.catalogue.models import Product, ProductKind, Segment, Subscription
+    from telcobill.customers.models import Line
+
+    lines = Line.objects.filter(status__in=ADVISED_STATUSES)
+    if line_ids is not None:
+        lines = lines.filter(pk__in=list(line_ids))
+    rows = list(lines.values_list("pk", "activated_on", "billing_account__customer__kind").order_by("pk"))
+    held: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"plan": [], "option": []})
+    in_force = (Subscription.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today), starts_on__lte=today,
+                                            product__kind__in=[ProductKind.PLAN, ProductKind.OPTION])
+                .values_list("line_id", "product__code", "product__kind", "starts_on")
+                .order_by("line_id", "starts_on", "pk"))
+    if line_ids is not None:
+        in_force = in_force.filter(line_id__in=[r[0] for r in rows])
+    plan_since: dict[int, date] = {}
+    for line_id, code, kind, starts_on in in_force:
+        held[line_id][kind].append(code)
+        if kind == ProductKind.PLAN:
+            plan_since[line_id] = starts_on
+    products = list(Product.objects.filter(kind__in=[ProductKind.PLAN, ProductKind.OPTION])
+                    .order_by("tier", "code").values_list("code", "kind", "segment", "compatible_plans", "retired"))
+    with_allowances = set(Product.objects.filter(allowances__isnull=False).values_list("code", flat=True))
+    minimum = settings.USAGE["advice_min_months"]
+    cases, too_short = [], []
+    for line_id, activated_on, kind in rows:
+        offer = held.get(line_id)
+        if not offer or not offer["plan"]:
+            continue
+        # Whole months on the current plan: usage on another plan says little of the line today.
+        months = [m for m in window if activated_on and activated_on <= m and plan_since[line_id] <= m]
+        if len(months) < minimum:
+            too_short.append(line_id)
+            continue
+        segment = kind if kind in (Segment.INDIVIDUAL, Segment.BUSINESS) else Segment.INDIVIDUAL
+        current = Choice(offer["plan"][-1], tuple(sorted(offer["option"])))
+        case = LineCase(line_id, segment == Segment.INDIVIDUAL, months, current)
+        case.choices, case.added, case.removed = [current], [None], [None]
+        bases = {current: 0}
+        for choice, base, added, removed in _choices(current, segment, products, with_allowances):
+            if choice in case.choices:
+                continue
+            case.choices.append(choice)
+            case.added.append(added)
+            case.removed.append(removed)
+            if base == choice:
+                bases[choice] = len(case.choices) - 1
+        case.base = [0 if i == 0 else bases.get(Choice(c.plan, _base_options(case, i)), i)
+                     for i, c in enumerate(case.choices)]
+        cases.append(case)
+    return cases, too_short
+
+
+def _choices(current: Choice, segment: str, products, with_allowances: set[str]):
+    """For each plan on sale to the segment: its base (the options of the line that go with it),
+    then the base with one usage option (one that brings allowances) on sale more, or one less.
+    Yields (offer, its base, the option added, the option removed)."""
+    plans = [code for code, kind, seg, _, retired in products
+             if kind == "plan" and not retired and seg in ("all", segment)]
+    compatible_with = {code: compatible for code, kind, _, compatible, _ in products if kind == "option"}
+    on_sale = [code for code, kind, seg, _, retired in products
+               if kind == "option" and not retired and seg in ("all", segment)]
+    for plan in plans:
+        kept = tuple(o for o in current.options if not compatible_with.get(o) or plan in compatible_with[o])
+        base = Choice(plan, kept)
+        yield base, base, None, None
+        for option in on_sale:
+            compatible = compatible_with[option]
+            if option in with_allowances and option not in kept and (not compatible or plan in compatible):
+                yield Choice(plan, tuple(sorted((*kept, option)))), base, option, None
+        for option in kept:
+            if option in with_allowances:
+                yield Choice(plan, tuple(o for o in kept if o != option)), base, None, option
+
+
+def _base_options(case: LineCase, index: int) -> tuple[str, ...]:
+    choice = case.choices[index]
+    if case.added[index]:
+        return tuple(o for o in choice.options if o != case.added[index])
+    if case.removed[index]:
+        return tuple(sorted((*choice.options, case.removed[index])))
+    return choice.options
+
+
+def _charge_kinds(allowances) -> dict[str, set[str]]:
+    """Per option, the kinds of charges its allowances can cover: a voice allowance covers calls
+    and the call part of special numbers; a data allowance, data at home and roaming like home."""
+    covers = {"voice": {"voice", "special"}, "sms": {"sms", "special"}, "mms": {"mms", "special"},
+              "data": {"data", "data_eu"}, "data_eu": {"data_eu"}}
+    return {code: set().union(*(covers.get(row.bucket, {row.bucket}) for row in rows))
+            for code, rows in allowances.items()}
+
+
+def _lower_bound(case: LineCase, index: int, fees: _Fees, kinds: dict[str, set[str]]) -> Decimal:
+    """The least offer `index` can cost: its fees, plus its base's usage less everything of the
+    kinds of charges the option added or removed covers (only those can change; a cent of
+    rounding a month and kind)."""
+    base = case.base[index]
+    own = fees.total(case, index)
+    if base not in case.rated():
+        return own  # the base's fees already cost more than the current offer: so do these
+    usage = case.usage(base)
+    covered = kinds.get(case.added[index] or case.removed[index] or "", set())
+    for month in case.months:
+        charged = case.charged.get((base, month), {})
+        usage -= sum((amount + CENT for kind, amount in charged.items() if kind in covered), ZERO)
+    return own + max(usage, ZERO)
+
+
+class _Fees:
+    """Monthly fees of an offer as the customer reads them, from the catalogue of that month."""
+
+    def __init__(self, catalogue):
+        from telcobill.catalogue.offers import price_of
+
+        self.catalogue, self.price_of, self.cache = catalogue, price_of, {}
+
+    def of(self, choice: Choice, month: date, individual: bool) -> Decimal:
+        total = ZERO
+        for code in (choice.plan, *choice.options):
+            key = (code, month)
+            if key not in self.cache:
+                try:
+                    self.cache[key] = self.price_of(self.catalogue.product(code), month, self.catalogue)
+                except LookupError:  # no price that month (not sold yet): its first price
+                    info = self.catalogue.product(code)
+                    self.cache[key] = self.price_of(info, info.prices[0].valid_from, self.catalogue)
+            amount = self.cache[key]
+            total += amount.gross if individual else amount.net
+        return total
+
+    def total(self, case: LineCase, index: int) -> Decimal:
+        """The offer's fees over the case's months."""
+        return sum((self.of(case.choices[index], m, case.individual) for m in case.months), ZERO)
+
+
+def _rate(cases: Sequence[LineCase], wanted: dict[int, list[int]], window: list[date], tariff, allowances, policy,
+          fees: _Fees, con, summary: AdviceSummary) -> None:
+    """Rate the `wanted` offers of each case over its months and keep their costs."""
+    by_line = {c.line_id: c for c in cases}
+    summary.choices_rated += sum(len(indexes) for indexes in wanted.values())
+    for month in window:
+        first, end = month_bounds(month)
+        virtual, subscribed, plans = [], [], []
+        for case in cases:
+            if month not in case.months:
+                continue
+            for index in wanted.get(case.line_id, ()):
+                number = case.line_id * SLOTS + index
+                choice = case.choices[index]
+                virtual.append((case.line_id, number))
+                plans.append(PlanPeriod(number, choice.plan, first, None))
+                subscribed.append(Subscribed(number, choice.plan, "plan", first, None))
+                subscribed.extend(Subscribed(number, o, "option", first, None) for o in choice.options)
+        if not virtual:
+            continue
+        records = store.read_month(month, sorted({line for line, _ in virtual}))
+        summary.records += records.num_rows
+        usage: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        kinds: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        if records.num_rows:
+            mapping = pa.table({"line_id": pa.array([v[0] for v in virtual], pa.int64()),
+                                "virtual_line": pa.array([v[1] for v in virtual], pa.int64())})
+            copied = records.join(mapping, "line_id", use_threads=False).drop_columns(["line_id"])
+            copied = copied.rename_columns(["line_id" if n == "virtual_line" else n for n in copied.column_names])
+            copied = copied.select(records.column_names)
+            summary.rated_records += copied.num_rows
+            groups = allowance_groups(month, subscribed, allowances, {s.line_id: s.line_id for s in subscribed}, policy)
+            parts = -(-copied.num_rows // settings.USAGE["rating_part_records"])
+            summed = engine.rate_totals(con, engine.load_records(con, copied), tariff, plans, groups, month,
+                                        parts=parts)
+            for row in summed.select(["line_id", "charge", "section", "vat_rule", "amount_micros"]).to_pylist():
+                if row["section"] != THIRD_PARTY:
+                    usage[row["line_id"]][row["vat_rule"]] += row["amount_micros"]
+                    kinds[row["line_id"]][(row["charge"].split(":", 1)[0], row["vat_rule"])] += row["amount_micros"]
+        for line_id, number in virtual:
+            case = by_line[line_id]
+            index = number - line_id * SLOTS
+            charged = ZERO
+            for rule, micros in usage.get(number, {}).items():
+                net = to_cents(Decimal(micros) * MICRO)
+                charged += incl_vat(net, tariff.vat_rate(rule, month)) if case.individual else net
+            case.costs[(index, month)] = (fees.of(case.choices[index], month, case.individual), charged)
+            by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
+            for (kind, rule), micros in kinds.get(number, {}).items():
+                net = to_cents(Decimal(micros) * MICRO)
+                by_kind[kind] += incl_vat(net, tariff.vat_rate(rule, month)) if case.individual else net
+            case.charged[(index, month)] = dict(by_kind)
+
+
+def _save(cases: Sequence[LineCase], now, summary: AdviceSummary) -> None:
+    rows = []
+    for case in cases:
+        rated = sorted({i for i, _ in case.costs}, key=lambda i: (case.total(i), i != 0, case.choices[i]))
+        best = rated[0]
+        shown = rated[:6] if 0 in rated[:6] else [*rated[:5], 0]
+        rows.append(PlanAdvice(
+            line_id=case.line_id, computed_at=now, months=[m.isoformat() for m in case.months],
+            includes_vat=case.individual, current_total=case.total(0), best_total=case.total(best),
+            best_plan=case.choices[best].plan, best_options=list(case.choices[best].options),
+            choices=[_choice_row(case, i) for i in shown]))
+    with transaction.atomic():
+        PlanAdvice.objects.filter(line_id__in=[c.line_id for c in cases]).delete()
+        PlanAdvice.objects.bulk_create(rows, batch_size=1000)
+    summary.lines += len(rows)
+
+
+def _choice_row(case: LineCase, index: int) -> dict:
+    choice = case.choices[index]
+    monthly = []
+    for month in case.months:
+        fees, usage = case.costs[(index, month)]
+        monthly.append({"month": month.isoformat(), "fees": str(fees), "usage": str(usage), "total": str(fees + usage)})
+    return {"plan": choice.plan, "options": list(choice.options), "current": index == 0,
+            "total": str(case.total(index)), "monthly": monthly}
+
+
+@dataclass(frozen=True)
+class OfferCost:
+    """An offer of a line's advice, as the pages and the API show it."""
+
+    plan: str
+    options: tuple[str, ...]
+    name: str  # "Forfait 20 Go + Option Data +10 Go"
+    commitment_months: int
+    current: bool
+    total: Decimal
+    per_month: Decimal
+    saving: Decimal  # over the months compared, against the current offer (negative: dearer)
+    monthly: tuple[tuple[date, Decimal, Decimal, Decimal], ...]  # (month, fees, usage, total)
+
+    @property
+    def extra(self) -> Decimal:
+        """What it would have cost more than the current offer."""
+        return -self.saving
+
+
+@dataclass(frozen=True)
+class Advice:
+    """A line's plan advice, read: the offers cheapest first, the current one among them."""
+
+    computed_at: object
+    months: tuple[date, ...]
+    includes_vat: bool
+    offers: tuple[OfferCost, ...]
+    current: OfferCost
+    best: OfferCost
+    worth_it: bool  # the best offer saves at least TELCOBILL_ADVICE_MIN_SAVING a month
+
+    @property
+    def saving(self) -> Decimal:
+        return self.current.total - self.best.total
+
+    @property
+    def monthly_saving(self) -> Decimal:
+        return to_cents(self.saving / len(self.months))
+
+
+def advice_of(line, *, language: str = "fr") -> Advice | None:
+    """The line's last computed advice, named in `language`; None before one was computed."""
+    from telcobill.catalogue.snapshot import load_snapshot
+
+    stored = PlanAdvice.objects.filter(line=line).first()
+    if stored is None or not stored.choices:
+        return None
+    catalogue = load_snapshot()
+
+    def info(code: str):
+        try:
+            return catalogue.product(code)
+        except LookupError:
+            return None
+
+    current_total = stored.current_total
+    count = len(stored.months)
+    offers = []
+    for row in stored.choices:
+        codes = (row["plan"], *row["options"])
+        products = [info(code) for code in codes]
+        total = Decimal(row["total"])
+        offers.append(OfferCost(
+            row["plan"], tuple(row["options"]),
+            " + ".join(p.label(language) if p else code for p, code in zip(products, codes, strict=True)),
+            max((p.commitment_months for p in products if p), default=0), row["current"], total,
+            to_cents(total / count), current_total - total,
+            tuple((date.fromisoformat(m["month"]), Decimal(m["fees"]), Decimal(m["usage"]), Decimal(m["total"]))
+                  for m in row["monthly"])))
+    current = next(o for o in offers if o.current)
+    best = offers[0]
+    worth = to_cents((current.total - best.total) / count) >= Decimal(settings.USAGE["advice_min_saving"])
+    return Advice(stored.computed_at, tuple(date.fromisoformat(m) for m in stored.months), stored.includes_vat,
+                  tuple(offers), current, best, worth and not best.current)
