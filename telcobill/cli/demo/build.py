@@ -48,6 +48,7 @@ from telcobill.payments.services.mandates import create_mandate
 from telcobill.processes import django_pool
 from telcobill.support.starter import install_starter_content
 from telcobill.usage.models import UsageSource
+from telcobill.usage.services.advice import advise
 from telcobill.usage.services.counters import refresh_counters
 from telcobill.usage.services.ingest import ingest_file
 from telcobill.workflows import lines as line_changes
@@ -178,6 +179,9 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             current = date(LAST_DAY.year, LAST_DAY.month, 1)
             _usage_of_month(rng, LAST_DAY, late, month=current)
             refresh_counters([current], list(Line.objects.values_list("pk", flat=True)), now=demo_usage.noon(LAST_DAY))
+        with timer("plan advice"):
+            # What the bill runs' task does in production: once here, after the last one.
+            advise(now=demo_usage.noon(LAST_DAY))
     _business_personas(rng, password)
     support_story(Person.objects.get(email=SUPPORT_EMAIL), _showcase_business())
     summary.logins = demo_logins()

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -16,6 +18,7 @@ from telcobill.documents.services.render import pdf_of
 from telcobill.formats import document_file_name
 from telcobill.payments.services import ledger
 from telcobill.usage.models import LineCounter
+from telcobill.usage.services.advice import advice_of
 
 from ..access import Space
 from ..invoices.status import statuses
@@ -187,3 +190,41 @@ def line_usage(request, line_id: int):
              "refreshed_at": c.refreshed_at.isoformat()}
             for c in LineCounter.objects.filter(line=line, month=month).order_by("bucket")]
 
+
+
+class AdviceOfferOut(Schema):
+    plan: str
+    options: list[str]
+    name: str
+    commitment_months: int
+    current: bool
+    total: Decimal
+    per_month: Decimal
+    saving: Decimal  # against the current offer over the months compared; negative: dearer
+
+
+class AdviceOut(Schema):
+    months: list[date]
+    includes_vat: bool  # amounts incl. VAT (individuals) or excl. VAT (businesses)
+    computed_at: str
+    worth_it: bool  # the cheapest offer saves at least the operator's threshold a month
+    saving: Decimal
+    monthly_saving: Decimal
+    offers: list[AdviceOfferOut]  # cheapest first; the current offer among them
+
+
+@router.get("/lines/{line_id}/advice", response=AdviceOut, tags=["app: lines"])
+def line_advice(request, line_id: int):
+    """The line's plan advice: its real usage of its last complete months re-rated with each offer
+    on sale (computed after each bill run). 404 until the line has enough complete months."""
+    found = _space(request, "see_lines")
+    advice = advice_of(found.line(line_id), language=get_language() or "fr")
+    if advice is None:
+        raise HttpError(404, f"no plan advice for this line yet: it needs {settings.USAGE['advice_min_months']} "
+                             "complete months of billed usage")
+    return {"months": list(advice.months), "includes_vat": advice.includes_vat,
+            "computed_at": advice.computed_at.isoformat(), "worth_it": advice.worth_it, "saving": advice.saving,
+            "monthly_saving": advice.monthly_saving,
+            "offers": [{"plan": o.plan, "options": list(o.options), "name": o.name,
+                        "commitment_months": o.commitment_months, "current": o.current, "total": o.total,
+                        "per_month": o.per_month, "saving": o.saving} for o in advice.offers]}

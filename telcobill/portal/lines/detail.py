@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from telcobill.customers.identifiers import format_msisdn
 from telcobill.customers.models import LineStatus
 from telcobill.errors import Invalid
+from telcobill.usage.services.advice import advice_of
 from telcobill.workflows.lines import set_line_details
 
 from ..access import Space
@@ -30,6 +32,7 @@ def line_detail(request: HttpRequest, space: Space, pk: int) -> HttpResponse:
         "space": space, "row": row, "line": line, "today": today, "business": space.customer.is_business,
         "can_change": space.can("lines") and line.status != LineStatus.TERMINATED,
         "support_phone": support_phone(space.customer),
+        "advice": advice_of(line, language=get_language() or "fr"),
     })
 
 

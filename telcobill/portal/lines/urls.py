@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import changes, detail, export, listing, suspend
+from . import advice, changes, detail, export, listing, suspend
 
 urlpatterns = [
     path("", listing.line_list, name="lines"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/forfait/", changes.change_plan_page, name="line_plan"),
     path("<int:pk>/options/", changes.options_page, name="line_options"),
     path("<int:pk>/suspendre/", suspend.suspend_page, name="line_suspend"),
+    path("<int:pk>/conseil/", advice.advice_page, name="line_advice"),
 ]

@@ -1,4 +1,4 @@
-"""Money and dates as the customer reads them (19,99 €, 1 nov. 2026), in the page's language:
+"""Money, dates and numbers as the customer reads them (19,99 €, 1 nov. 2026, 06 12 34 56 78), in the page's language:
 template filters over telcobill.formats."""
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from decimal import Decimal
 from django import template
 
 from telcobill import formats
+from telcobill.customers.identifiers import format_msisdn
 from telcobill.formats import iban_masked
 
 register = template.Library()
 register.filter("iban_masked", iban_masked)
+register.filter("msisdn", format_msisdn)  # +33612345678 -> 06 12 34 56 78
 
 
 @register.filter

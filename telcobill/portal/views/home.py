@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from telcobill.billing.models import DocumentKind
 from telcobill.customers.models import LineStatus
 from telcobill.payments.models import Collection, CollectionStatus, MandateStatus
 from telcobill.payments.services import ledger
-from telcobill.usage.models import LineCounter
+from telcobill.usage.models import LineCounter, PlanAdvice
 
 from ..access import Space, customer_page
 
@@ -50,11 +53,32 @@ def home(request: HttpRequest, space: Space) -> HttpResponse:
                                      commitment_end__gte=today,
                                      commitment_end__lte=today + timedelta(days=COMMITMENT_NOTICE_DAYS))[:3]:
         context["alerts"].append(("info", "commitment", line))
+    if space.can("see_lines"):
+        advice = _best_advice(space)
+        if advice:
+            context["alerts"].append(("info", "advice", advice))
     for line in context["lines"]:
         for counter in line["counters"]:
             if counter["share"] is not None and counter["share"] >= 80:
                 context["alerts"].append(("warning", "allowance", {"line": line["line"], "counter": counter}))
     return render(request, "portal/home.html", context)
+
+
+def _best_advice(space: Space) -> dict | None:
+    """The line of the space whose plan advice saves the most a month, when worth telling."""
+    from telcobill.catalogue.snapshot import load_snapshot
+
+    worth = Decimal(settings.USAGE["advice_min_saving"])
+    found = max((a for a in PlanAdvice.objects.filter(line__in=space.lines().filter(
+        status__in=[LineStatus.ACTIVE, LineStatus.SUSPENDED])).defer("choices").select_related("line")),
+        key=lambda a: a.monthly_savings, default=None)
+    if found is None or found.monthly_savings < worth:
+        return None
+    try:
+        plan = load_snapshot().product(found.best_plan).label(get_language() or "fr")
+    except LookupError:
+        plan = found.best_plan
+    return {"line": found.line, "plan": plan, "monthly": found.monthly_savings}
 
 
 def _lines(space: Space, today) -> list[dict]:
