@@ -4,6 +4,11 @@ with every plan and options on sale, after each bill run; the cheapest offer and
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from telcobill.usage.models import PlanAdvice
 from telcobill.usage.services.advice import advise
@@ -115,3 +120,26 @@ def test_a_line_already_on_its_cheapest_offer_saves_nothing(demo_catalogue, sour
     assert advice.months == ["2026-07-01", "2026-08-01", "2026-09-01"]  # the last 3 rated
     assert (advice.best_plan, advice.current_total, advice.savings) == ("forfait_2h", Decimal("8.97"), Decimal("0.00"))
     assert _table(advice) == [("forfait_2h", (), True, Decimal("8.97"))]  # nothing else is cheaper than 2.99
+
+
+def test_the_command_computes_it_now_and_lists_the_lines_worth_telling(
+        demo_catalogue, source, usage_store, tmp_path):
+    account = make_individual("Camille Martin")
+    activate_line(account=account, msisdn="+33612345678", plan_code="forfait_2h", on=date(2026, 6, 1))
+    for month in (date(2026, 6, 1), date(2026, 7, 1), date(2026, 8, 1)):
+        ingest_file(source, _month_file(tmp_path, "33612345678", month, ("data", "10", "", "", str(300 * MB), "FR")),
+                    now=datetime(month.year, month.month, 28, tzinfo=UTC))
+        rate_for_billing(month)
+    out = StringIO()
+
+    call_command("usage", "advice", "--msisdn", "06 12 34 56 78", stdout=out)
+
+    text = out.getvalue()
+    assert "1 lines advised (0 with too few whole months on their plan)" in text
+    # 2.99 + 10.00 out of plan a month on the 2h plan; 7.99 on the 20 GB plan: 5.00 a month less.
+    assert "│ +33612345678 │ forfait_2h │ forfait_20go │ 3      │ 5.00" in text
+    assert "1 lines would save at least 1.00 EUR a month" in text
+    with pytest.raises(CommandError, match="--months: expected 1 to 12, got 13"):
+        call_command("usage", "advice", "--months", "13", stdout=StringIO())
+    with pytest.raises(CommandError, match="no line in service with msisdn"):
+        call_command("usage", "advice", "--msisdn", "0698765432", stdout=StringIO())

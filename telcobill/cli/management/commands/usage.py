@@ -118,9 +118,9 @@ class Command(BaseCommand):
             if not line_ids:
                 raise Invalid(f"no line in service with msisdn {msisdn}")
         summary = advise(line_ids=line_ids, months=months)
-        console.print(f"{summary.lines:,} lines advised ({summary.skipped:,} with too few complete months); "
-                      f"{summary.choices_rated:,} offers rated, {summary.choices_pruned:,} left out by their fees "
-                      f"alone; {summary.rated_records:,} records rated in {summary.seconds:.1f} s")
+        console.print(f"{summary.lines:,} lines advised ({summary.skipped:,} with too few whole months on their "
+                      f"plan); {summary.choices_rated:,} offers rated, {summary.choices_pruned:,} left out (they "
+                      f"could not be cheaper); {summary.rated_records:,} records rated in {summary.seconds:.1f} s")
         worth = Decimal(settings.USAGE["advice_min_saving"])
         found = [a for a in PlanAdvice.objects.select_related("line").filter(
             **({"line_id__in": line_ids} if line_ids else {})).order_by("line__msisdn") if a.monthly_savings >= worth]
