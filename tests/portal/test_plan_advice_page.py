@@ -56,6 +56,11 @@ def test_the_holder_reads_what_she_would_have_paid_and_goes_to_the_change(advise
     assert "Ligne 06 12 34 56 78 : avec Forfait L, vous auriez économisé 2,99 € par mois." in text(
         client.get(reverse("portal:home")))
 
+    client.cookies["django_language"] = "en"
+    page = text(client.get(reverse("portal:line_advice", args=[family[1].pk])))
+    assert "With Forfait L, you would have paid less" in page
+    assert "€8.98 saved over 3 months, €2.99 a month." in page
+
 
 def test_a_saving_under_the_threshold_is_not_pushed(advised, family, holder, signed_in, settings):
     settings.USAGE = {**settings.USAGE, "advice_min_saving": "3.00"}

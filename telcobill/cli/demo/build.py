@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Min, Q
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
@@ -308,10 +308,13 @@ def _person(rng, password, customer, role, *, email=None, mobile=None, first="",
 
 
 def _showcase_business() -> Customer | None:
-    """The business the demo shows: the one whose line count is closest to 20."""
-    counts = (Customer.objects.filter(kind=CustomerKind.BUSINESS).annotate(n=Count("billing_accounts__lines"))
-              .values_list("pk", "n").order_by("pk"))
-    best = min(counts, key=lambda row: (abs(row[1] - 20), row[0]), default=None)
+    """The business the demo shows: about 20 lines (15 to 25) and the longest history (invoices,
+    consumption and plan advice to show), else the one whose line count is closest to 20."""
+    counts = (Customer.objects.filter(kind=CustomerKind.BUSINESS)
+              .annotate(n=Count("billing_accounts__lines"), first=Min("billing_accounts__lines__activated_on"))
+              .values_list("pk", "n", "first").order_by("pk"))
+    best = min(counts, key=lambda row: (abs(row[1] - 20) > 5, row[2] or LAST_DAY, abs(row[1] - 20), row[0]),
+               default=None)
     return Customer.objects.get(pk=best[0]) if best else None
 
 
@@ -335,12 +338,17 @@ def demo_logins() -> list[tuple[str, str]]:
     logins = [("Back office (staff)", STAFF_EMAIL)]
     if Person.objects.filter(email=SUPPORT_EMAIL).exists():
         logins.append(("Conseiller du service client (staff)", SUPPORT_EMAIL))
-    individual = (Access.objects.filter(role=Role.HOLDER, customer__kind=CustomerKind.INDIVIDUAL,
-                                        person__email__isnull=False).order_by("customer__number").first())
+    # Customers with a line in service, and among them first those whose line has a plan advice
+    # worth showing (a long enough history on one plan).
+    serving = Access.objects.filter(role=Role.HOLDER, customer__kind=CustomerKind.INDIVIDUAL,
+                                    customer__billing_accounts__lines__status=LineStatus.ACTIVE).distinct()
+    advised = serving.filter(customer__billing_accounts__lines__plan_advice__best_total__lt=F(
+        "customer__billing_accounts__lines__plan_advice__current_total") - Decimal("12.00"))
+    individual = (advised.filter(person__email__isnull=False).order_by("customer__number").first()
+                  or serving.filter(person__email__isnull=False).order_by("customer__number").first())
     if individual:
         logins.append(("Particulier, titulaire", individual.person.email))
-    mobile = (Access.objects.filter(role=Role.HOLDER, person__email__isnull=True)
-              .order_by("customer__number").first())
+    mobile = serving.filter(person__email__isnull=True).order_by("customer__number").first()
     if mobile:
         logins.append(("Particulier, connexion par mobile", mobile.person.mobile))
     business = _showcase_business()
