@@ -188,7 +188,7 @@ def test_a_person_with_only_a_mobile_gets_the_code_and_the_notice_by_sms(ask, ac
 
 
 def test_a_person_who_chose_sms_gets_it_by_sms_even_with_an_email(ask, account, sms, smtp):
-    paul = person_on(account, Role.MANAGER, email="paul@example.org", mobile="+33698765432", notify_by="sms")
+    paul = person_on(account, Role.HOLDER, email="paul@example.org", mobile="+33698765432", notify_by="sms")
     ask(person=paul)
     assert [r["json"]["to"] for r in sms.received] == ["+33698765432"] and smtp.messages == []
 
@@ -239,7 +239,7 @@ def test_a_wrong_code_then_the_right_one_creates_the_mandate_and_tells_the_conta
 
 def test_the_notice_goes_once_when_the_person_is_the_billing_contact(ask, account, smtp,
                                                                      django_capture_on_commit_callbacks):
-    same = person_on(account, Role.MANAGER, email=account.email.upper())
+    same = person_on(account, Role.HOLDER, email=account.email.upper())
     challenge = ask(person=same)
     with django_capture_on_commit_callbacks(execute=True):
         confirm(challenge, code_in(body(smtp.messages[0])), same)
@@ -312,12 +312,13 @@ def test_a_bad_iban_is_refused_with_what_is_wrong_and_nothing_is_stored_or_sent(
     assert not AuditEvent.objects.filter(kind="payments.iban_change_requested").exists()
 
 
-def test_only_the_holder_or_a_manager_may_ask(ask, account, smtp):
-    for person in (person_on(account, Role.ACCOUNTANT, email="compta@example.org"),
+def test_only_the_holder_may_ask(ask, account, smtp):
+    for person in (person_on(account, Role.MANAGER, email="gestion@example.org"),
+                   person_on(account, Role.ACCOUNTANT, email="compta@example.org"),
                    person_on(make_individual("Eve Stranger"), email="eve@example.org")):
-        with pytest.raises(NotAllowed, match="seuls le titulaire et les gestionnaires") as refused:
+        with pytest.raises(NotAllowed, match="seul le titulaire du compte") as refused:
             ask(person=person)
-        assert refused.value.code == "not_account_manager"
+        assert refused.value.code == "not_account_holder"
     assert MandateChallenge.objects.count() == 0 and smtp.messages == []
 
 

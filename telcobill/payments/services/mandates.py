@@ -43,8 +43,9 @@ MAX_REQUESTS_PER_HOUR = 3
 # What is wrong with an IBAN, as a stable code (a page says it in the customer's words).
 IBAN_PROBLEMS = {InvalidChecksumDigits: "iban_checksum", InvalidLength: "iban_length",
                  InvalidCountryCode: "iban_country"}
-# Who may change the account debited: not an accountant, not a line user.
-MAY_CHANGE_BANK_DETAILS = (Role.HOLDER, Role.MANAGER)
+# Who may change the account debited: the holder only (ARCHITECTURE.md: a manager handles lines,
+# not bank details; an accountant and a line user change nothing).
+MAY_CHANGE_BANK_DETAILS = (Role.HOLDER,)
 
 
 def checked_iban(value: str) -> tuple[str, str]:
@@ -194,8 +195,8 @@ def _check_may_change(account: BillingAccount, person: Person) -> None:
     allowed = Access.objects.filter(person=person, customer_id=account.customer_id, line__isnull=True,
                                     role__in=MAY_CHANGE_BANK_DETAILS).exists()
     if not allowed:
-        raise NotAllowed("seuls le titulaire et les gestionnaires du compte peuvent changer ses coordonnées "
-                         "bancaires", code="not_account_manager")
+        raise NotAllowed("seul le titulaire du compte peut changer ses coordonnées bancaires",
+                         code="not_account_holder")
 
 
 def _check_throttle(account: BillingAccount, now: datetime) -> None:
