@@ -13,10 +13,10 @@ from django.urls import reverse
 from telcobill.customers.models import AuditEvent, ProvisioningOrder
 from telcobill.payments.models import DunningRecord, DunningStatus, DunningStep, EntryKind, LedgerEntry, Method
 from telcobill.payments.services import ledger, plans
+from telcobill.payments.services.disputes import open_dispute
 from telcobill.payments.services.dunning import install_default_steps, run_dunning
 from telcobill.payments.services.mandates import create_mandate
 from telcobill.payments.services.refunds import refund, send_refunds
-from telcobill.payments.services.staff import open_dispute
 from tests.backoffice.recovery import invoices, late_payer, recovery_staff, unmatched_transfer
 
 QUEUE = reverse("admin:payments_dunningrecord_changelist")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from telcobill.payments.models import Dispute, EntryKind, LedgerEntry, Method, Refund, TransferStatus
 from telcobill.payments.services import ledger
-from telcobill.payments.services.staff import open_dispute
+from telcobill.payments.services.disputes import open_dispute
 from tests.backoffice.recovery import invoices, late_payer, recovery_staff, unmatched_transfer
 
 PAGES = [  # (method, URL name, the permission it needs)

@@ -10,7 +10,7 @@ from telcobill.billing.models import DocumentKind, Invoice
 from telcobill.customers.models import AuditEvent
 from telcobill.payments.models import Dispute, EntryKind, LedgerEntry
 from telcobill.payments.services import ledger
-from telcobill.payments.services.staff import open_dispute
+from telcobill.payments.services.disputes import open_dispute
 from tests.backoffice.recovery import invoices, late_payer, recovery_staff
 
 

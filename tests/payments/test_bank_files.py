@@ -9,10 +9,12 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from telcobill.billing.models import Invoice
+from telcobill.customers.models import AuditEvent
 from telcobill.errors import Invalid
 from telcobill.payments.models import (
     Collection,
     CollectionStatus,
+    Dispute,
     Mandate,
     MandateStatus,
     PaymentEvent,
@@ -138,6 +140,12 @@ def test_the_command_reports_each_file_and_exits_2_on_a_refused_one(issued, tmp_
     assert "r.xml (camt.054): 1 applied, 0 already known, 0 matching no presentation" in out
     assert f"{number} rejected MD06" in out
     assert Collection.objects.get().status == CollectionStatus.DISPUTED
+    # The bank's dispute is opened like a customer's: dunning waits, and it is audited (no actor).
+    [dispute] = Dispute.objects.all()
+    assert (dispute.invoice.number, dispute.reason_code, dispute.description) == (
+        number, "MD06", "Prélèvement contesté auprès de la banque (MD06)")
+    [audit] = AuditEvent.objects.filter(kind="payments.dispute_opened")
+    assert (audit.actor, audit.data) == (None, {"invoice": number, "reason_code": "MD06"})
 
 
 def credit(booked: str, amount: str, reference: str, debtor: str, bank_ref: str) -> str:

@@ -335,6 +335,9 @@ def test_a_chargeback_reopens_the_invoices_and_opens_a_dispute_on_the_first(card
     [opened] = Dispute.objects.all()
     assert (opened.invoice, opened.opened_at, opened.reason_code, opened.description, opened.outcome) == (
         first, PAID_ON, "", "Paiement par carte contesté auprès de la banque (fraudulent, dp_1)", "")
+    [audit] = AuditEvent.objects.filter(kind="payments.dispute_opened")
+    assert (audit.actor, audit.summary) == (
+        None, f"Contestation de {first.number} : Paiement par carte contesté auprès de la banque (fraudulent, dp_1)")
 
 
 # --- Saving a card, charging it ----------------------------------------------------------------

@@ -15,13 +15,14 @@ from telcobill.documents.validation import fatal, validate_cii
 from telcobill.errors import Invalid, NotAllowed
 from telcobill.payments.models import DunningRecord, Method, PlanStatus
 from telcobill.payments.services import ledger, plans
+from telcobill.payments.services.disputes import open_dispute
 from telcobill.payments.services.dunning import (
     decide_suspension,
     install_default_steps,
     penalty_amounts,
     run_dunning,
 )
-from telcobill.payments.services.staff import close_dispute, open_dispute
+from telcobill.payments.services.staff import close_dispute
 from telcobill.workflows.lines import activate_line
 from tests.factories import make_business, make_individual
 

@@ -32,7 +32,6 @@ from ..models import (
     BankFile,
     Collection,
     CollectionStatus,
-    Dispute,
     EntryKind,
     LedgerEntry,
     Mandate,
@@ -44,6 +43,7 @@ from ..models import (
     TransferStatus,
 )
 from . import ledger
+from .disputes import is_contested, open_dispute
 
 RETRY = {"AM04"}
 STOP_MANDATE = {"AC04", "AC06", "MD01", "MD07"}
@@ -225,9 +225,9 @@ def _returned(collection: Collection, answer: Answer, at: datetime) -> None:
         return
     if answer.reason in DISPUTE:
         Collection.objects.filter(pk=collection.pk).update(status=CollectionStatus.DISPUTED)
-        if not Dispute.objects.filter(invoice_id=collection.invoice_id, outcome="").exists():
-            Dispute.objects.create(invoice_id=collection.invoice_id, opened_at=at, reason_code=answer.reason,
-                                   description=f"Prélèvement contesté auprès de la banque ({answer.reason})")
+        if not is_contested(collection.invoice):
+            open_dispute(collection.invoice, at=at, reason_code=answer.reason,
+                         description=f"Prélèvement contesté auprès de la banque ({answer.reason})")
         PaymentEvent.objects.create(collection=collection, kind=PaymentEventKind.DISPUTED, at=at,
                                     end_to_end_id=answer.end_to_end_id, amount=collection.amount,
                                     reason_code=answer.reason)

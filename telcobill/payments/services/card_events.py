@@ -24,7 +24,6 @@ from telcobill.customers.models import AuditEvent, BillingAccount, PaymentMethod
 from ..models import (
     CardPayment,
     CardPaymentStatus,
-    Dispute,
     EntryKind,
     LedgerEntry,
     Method,
@@ -33,6 +32,7 @@ from ..models import (
 )
 from . import ledger
 from .card_provider import CardDetails, CardProvider, WebhookEvent, euros_of, object_id, payment_label, provider
+from .disputes import is_contested, open_dispute
 from .payment_method import use_payment_method
 
 ALREADY_APPLIED = "already applied"
@@ -146,10 +146,9 @@ def _dispute_created(event: WebhookEvent, card: CardDetails | None) -> str:
     invoice = payment.invoices.order_by("issue_date", "number").first() if payment else None
     ledger.reverse_payment(paid, on=timezone.localdate(event.created), reference=dispute["id"],
                            label=f"Paiement par carte contesté ({reason})")
-    if invoice and not Dispute.objects.filter(invoice=invoice, outcome=Dispute.Outcome.OPEN).exists():
-        Dispute.objects.create(invoice=invoice, opened_at=event.created, reason_code="",
-                               description=f"Paiement par carte contesté auprès de la banque ({reason}, "
-                                           f"{dispute['id']})"[:300])
+    if invoice and not is_contested(invoice):
+        open_dispute(invoice, at=event.created,
+                     description=f"Paiement par carte contesté auprès de la banque ({reason}, {dispute['id']})")
     return f"chargeback {dispute['id']} ({reason}): {-paid.amount} EUR reversed" + (
         f", dispute opened on {invoice.number}" if invoice else "")
 

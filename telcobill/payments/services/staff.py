@@ -69,17 +69,3 @@ def close_dispute(dispute: Dispute, *, outcome: str, by: Person, note: str = "")
             summary=f"Contestation {invoice.number} close : {Dispute.Outcome(outcome).label}"
                     + (f" ({note})" if note else ""),
             data={"invoice": invoice.number, "outcome": outcome, "open": str(left)})
-
-
-def open_dispute(invoice: Invoice, *, description: str, by: Person | None = None) -> Dispute:
-    """A customer (or staff for them) contests an invoice: its dunning waits."""
-    if not description.strip():
-        raise Invalid("description: say what is contested")
-    if Dispute.objects.filter(invoice=invoice, outcome=Dispute.Outcome.OPEN).exists():
-        raise NotAllowed(f"{invoice.number} is already contested; the dispute is being handled")
-    dispute = Dispute.objects.create(invoice=invoice, opened_at=timezone.now(), description=description[:300])
-    AuditEvent.objects.create(actor=by, kind="payments.dispute_opened", customer=invoice.billing_account.customer,
-                              summary=f"Contestation de {invoice.number} : {description}"[:300],
-                              data={"invoice": invoice.number})
-    return dispute
-

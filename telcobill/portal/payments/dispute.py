@@ -1,4 +1,4 @@
-"""Contester une facture: the customer says what is wrong (`staff.open_dispute`); the operator's
+"""Contester une facture: the customer says what is wrong (`disputes.open_dispute`); the operator's
 team looks at it, and reminders about the invoice wait until they decide."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from telcobill.billing.models import DocumentKind
 from telcobill.errors import Invalid, NotAllowed
 from telcobill.payments.models import Dispute
 from telcobill.payments.services import ledger
-from telcobill.payments.services.staff import open_dispute
+from telcobill.payments.services.disputes import open_dispute
 
 from ..access import Space, customer_page
 from .accounts import page
