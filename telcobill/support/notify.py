@@ -1,5 +1,6 @@
-"""Telling a customer that an agent answered: an e-mail (or, for someone who has only a mobile, a
-short SMS) with a link to the conversation, sent by the task worker after the answer commits."""
+"""Telling a customer that an agent answered, through the channel they chose (`notify_by`, or
+the only address they have): an e-mail with the answer, or a short SMS, with a link to the
+conversation; sent by the task worker after the answer commits."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from telcobill.notifications import send_to
+from telcobill.notifications import destination, send_to
+from telcobill.notifications.send import EMAIL
 
 from .models import Message, MessageKind
 
@@ -23,12 +25,13 @@ def send_answer_notice_task(message_id: int) -> str:
     person = message.conversation.opened_by if message else None
     if person is None or not person.is_active:
         return ""
-    if person.email:
+    channel, address = destination(person)
+    if channel == EMAIL:
         answer_email(message).send()
-        return person.email
+        return address
     with translation.override(_language(person)):
-        send_to(person.mobile, _short_text(message), subject="")
-    return person.mobile
+        send_to(address, _short_text(message), subject="")
+    return address
 
 
 def conversation_link(message: Message) -> str:

@@ -8,6 +8,7 @@ from telcobill.errors import Invalid, NotAllowed
 from telcobill.support.models import ConversationStatus, Event, MessageKind
 from telcobill.support.services.conversations import open_conversation
 from telcobill.support.services.inbox import answer, assign, set_status, take
+from tests.loopback import sms_gateway  # noqa: F401  (the `sms` fixture)
 
 
 @pytest.fixture
@@ -89,3 +90,16 @@ def test_agents_change_the_status(conversation, agent, other_agent):
     assert list(conversation.messages.filter(kind=MessageKind.EVENT).values_list("event", "author")) == [
         (Event.CLOSED, agent.pk), (Event.ASSIGNED, other_agent.pk), (Event.REOPENED, other_agent.pk),
         (Event.WAITING, other_agent.pk)]
+
+
+def test_someone_who_chose_sms_is_told_by_sms_even_with_an_email(conversation, agent, camille, sms,
+                                                                django_capture_on_commit_callbacks):
+    camille.mobile, camille.notify_by = "+33612345678", "sms"
+    camille.save(update_fields=["mobile", "notify_by"])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(conversation, agent=agent, body="C'est le prorata de votre option.")
+    assert mail.outbox == []
+    [text] = sms.received
+    assert (text["to"], text["text"]) == ("+33612345678", (
+        f"Telcobill Mobile : le service client a répondu à votre demande n° {conversation.pk}. Lisez sa réponse : "
+        f"http://127.0.0.1:8000/aide/demandes/{conversation.pk}/"))
