@@ -11,6 +11,7 @@ api = NinjaAPI(title="telcobill", version="1", urls_namespace="api")
 api.add_router("/usage", "telcobill.usage.api.router")
 api.add_router("/app", "telcobill.portal.api.auth.router")
 api.add_router("/app", "telcobill.portal.api.views.router")
+api.add_router("/app", "telcobill.portal.api.more.router")
 
 STATUS = {NotFound: 404, Invalid: 400, NotAllowed: 409}
 

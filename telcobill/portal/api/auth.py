@@ -43,6 +43,15 @@ def space(request: HttpRequest) -> Space:
     return found
 
 
+def allowed_space(request: HttpRequest, action: str | None = None) -> Space:
+    """The caller's space, refused with 403 when their role may not do `action` (the pages'
+    rule, `Space.can`)."""
+    found = space(request)
+    if action and not found.can(action):
+        raise HttpError(403, f"your role ({found.role}) does not allow this")
+    return found
+
+
 class Credentials(Schema):
     identifier: str  # an e-mail address or a mobile number
     password: str

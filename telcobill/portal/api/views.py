@@ -20,19 +20,10 @@ from telcobill.payments.services import ledger
 from telcobill.usage.models import LineCounter
 from telcobill.usage.services.advice import advice_of
 
-from ..access import Space
 from ..invoices.status import statuses
-from .auth import PersonToken, space
+from .auth import PersonToken, allowed_space
 
 router = Router(auth=PersonToken())
-
-
-def _space(request, action: str | None = None) -> Space:
-    """The caller's space, refused with 403 when their role may not do `action`."""
-    found = space(request)
-    if action and not found.can(action):
-        raise HttpError(403, f"your role ({found.role}) does not allow this")
-    return found
 
 
 class CustomerOut(Schema):
@@ -86,7 +77,7 @@ def _invoice_out(invoice, status) -> dict:
 def invoices(request, year: int | None = None, month: int | None = None):
     """Invoices and credit notes of the visible period (24 months for individuals, 6 years for
     businesses), newest first; a year, or a month of a year."""
-    found = _space(request, "see_invoices")
+    found = allowed_space(request, "see_invoices")
     documents = found.invoices().order_by("-issue_date", "-number")
     if year:
         documents = documents.filter(issue_date__year=year)
@@ -112,7 +103,7 @@ class InvoiceDetailOut(InvoiceOut):
 
 @router.get("/invoices/{number}", response=InvoiceDetailOut, tags=["app: invoices"])
 def invoice(request, number: str):
-    found = _space(request, "see_invoices")
+    found = allowed_space(request, "see_invoices")
     document = found.invoice(number)
     status = statuses([document], timezone.localdate())[document.pk]
     return {**_invoice_out(document, status), "corrects": document.corrects.number if document.corrects_id else None,
@@ -124,7 +115,7 @@ def invoice(request, number: str):
 @router.get("/invoices/{number}/pdf", tags=["app: invoices"], response={200: None})
 def invoice_pdf(request, number: str):
     """The Factur-X PDF."""
-    found = _space(request, "see_invoices")
+    found = allowed_space(request, "see_invoices")
     document = found.invoice(number)
     return HttpResponse(pdf_of(document.number), content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{document_file_name(document, "pdf")}"'})
@@ -133,7 +124,7 @@ def invoice_pdf(request, number: str):
 @router.get("/invoices/{number}/xml", tags=["app: invoices"], response={200: None})
 def invoice_xml(request, number: str):
     """The CII XML."""
-    found = _space(request, "see_invoices")
+    found = allowed_space(request, "see_invoices")
     document = found.invoice(number)
     file = DocumentFile.objects.filter(invoice=document).first()
     if file is None:
@@ -150,7 +141,7 @@ class BalanceOut(Schema):
 @router.get("/balance", response=BalanceOut, tags=["app: payments"])
 def balance(request):
     """What is owed (open invoices) and the credit not used yet, over the customer's accounts."""
-    found = _space(request, "pay")
+    found = allowed_space(request, "pay")
     total = ledger.balance(*found.accounts())
     return {"owed": total.owed, "credit": total.credit, "balance": total.balance}
 
@@ -174,7 +165,7 @@ class LineOut(Schema):
 @router.get("/lines", response=list[LineOut], tags=["app: lines"])
 def lines(request):
     """The lines the caller may see (a line user: theirs)."""
-    found = _space(request)
+    found = allowed_space(request)
     return [{"id": ln.pk, "msisdn": ln.msisdn, "label": ln.label, "status": ln.status,
              "commitment_end": ln.commitment_end} for ln in found.lines().order_by("msisdn")]
 
@@ -182,7 +173,7 @@ def lines(request):
 @router.get("/lines/{line_id}/usage", response=list[CounterOut], tags=["app: usage"])
 def line_usage(request, line_id: int):
     """This month's counters of a line against its allowances."""
-    found = _space(request)
+    found = allowed_space(request)
     line = found.line(line_id)
     month = timezone.localdate().replace(day=1)
     return [{"bucket": c.bucket, "used": c.used, "included": c.included,
@@ -217,7 +208,7 @@ class AdviceOut(Schema):
 def line_advice(request, line_id: int):
     """The line's plan advice: its real usage of its last complete months re-rated with each offer
     on sale (computed after each bill run). 404 until the line has enough complete months."""
-    found = _space(request, "see_lines")
+    found = allowed_space(request, "see_lines")
     advice = advice_of(found.line(line_id), language=get_language() or "fr")
     if advice is None:
         raise HttpError(404, f"no plan advice for this line yet: it needs {settings.USAGE['advice_min_months']} "
