@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from .csvfile import Row
@@ -59,11 +59,11 @@ def post_batch(request):
     try:
         payload = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
-        return 400, {"detail": f"the body is not JSON: {exc}"}
+        return Status(400, {"detail": f"the body is not JSON: {exc}"})
     if not isinstance(payload, list):
-        return 400, {"detail": "expected a JSON list of usage records (objects), got " + type(payload).__name__}
+        return Status(400, {"detail": "expected a JSON list of usage records (objects), got " + type(payload).__name__})
     if len(payload) > MAX_RECORDS:
-        return 413, {"detail": f"{len(payload):,} records: at most {MAX_RECORDS:,} a request, split the batch"}
+        return Status(413, {"detail": f"{len(payload):,} records: at most {MAX_RECORDS:,} a request, split the batch"})
     rows = [Row(index, _raw(item), _fields(item)) for index, item in enumerate(payload, start=1)]
     result = ingest_rows(request.auth, rows, origin=f"API, {len(rows)} records", channel="api")
     from .models import RejectedRecord
@@ -71,8 +71,8 @@ def post_batch(request):
     rejections = [
         {"record": r.line_number, "record_id": r.record_id, "reason": _as_record(r.reason, r.line_number)}
         for r in RejectedRecord.objects.filter(batch_id__in=result.batch_ids).order_by("line_number")]
-    return 200, {"batch": result.batch_ids[-1], "accepted": result.accepted, "duplicates": result.duplicates,
-                 "rejected": result.rejected, "rejections": rejections}
+    return Status(200, {"batch": result.batch_ids[-1], "accepted": result.accepted, "duplicates": result.duplicates,
+                        "rejected": result.rejected, "rejections": rejections})
 
 
 def _fields(item) -> dict[str, str]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from telcobill.customers.models import BillingAccount, LineStatus
@@ -225,7 +225,7 @@ def new_conversation(request, payload: ConversationIn):
     line = found.line(payload.line_id) if payload.line_id else None
     conversation = open_conversation(customer=found.customer, person=found.person, category=payload.category,
                                      body=payload.body, line=line)
-    return 201, _thread(conversation)
+    return Status(201, _thread(conversation))
 
 
 @router.get("/conversations/{conversation_id}", response=ThreadOut, tags=["app: support"])
@@ -240,7 +240,8 @@ def reply(request, conversation_id: int, payload: ReplyIn):
     found = _support_space(request)
     conversation = scope.conversation(found, conversation_id)
     reply_as_customer(conversation, person=found.person, body=payload.body)
-    return 201, _thread(conversation)
+    conversation.refresh_from_db()
+    return Status(201, _thread(conversation))
 
 
 @router.post("/conversations/{conversation_id}/close", response=ThreadOut, tags=["app: support"])
