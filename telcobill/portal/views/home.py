@@ -84,7 +84,9 @@ def _best_advice(space: Space) -> dict | None:
 def _lines(space: Space, today) -> list[dict]:
     """Up to 5 lines with their main counters this month (a business sees the rest in Ma conso)."""
     lines = list(space.lines().filter(status__in=[LineStatus.ACTIVE, LineStatus.SUSPENDED]).order_by("msisdn")[:5])
-    counters = LineCounter.objects.filter(line__in=lines, month=today.replace(day=1),
+    # The line's main allowances (at home and in the EU): not those for other zones, nor the usage
+    # no allowance covers (Ma conso shows them all, named).
+    counters = LineCounter.objects.filter(line__in=lines, month=today.replace(day=1), group__endswith=":",
                                           bucket__in=["voice", "sms", "data"]).order_by("bucket")
     by_line: dict[int, list[dict]] = {line.pk: [] for line in lines}
     for counter in counters:
