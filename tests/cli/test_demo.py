@@ -10,6 +10,7 @@ from telcobill.documents.models import DocumentFile
 from telcobill.payments.models import Collection, CollectionBatch, Mandate, PaymentEvent
 from telcobill.payments.services import ledger, pain
 from telcobill.payments.services.collections import batch_file
+from telcobill.support.models import Tutorial
 
 
 def _documents():
@@ -37,6 +38,13 @@ def test_the_demo_is_built_rendered_and_deterministic(capsys):
             "Professionnel, comptable", "Professionnel, utilisateur d'une ligne"} <= set(labels)
     line_user = Access.objects.get(role="line_user")
     assert line_user.line.billing_account.customer == line_user.customer
+    # A tutorial with its video (WebM, one slide per step) and captions in step with it.
+    tutorial = Tutorial.objects.get(slug="activer-le-prelevement-automatique")
+    with tutorial.video.open("rb") as video:
+        assert video.read(4) == b"\x1a\x45\xdf\xa3"  # EBML: a WebM file
+    with tutorial.captions.open("rb") as captions:
+        cues = captions.read().decode()
+    assert cues.startswith("WEBVTT") and "00:00:03.000 --> 00:00:09.000\nÉtape 1 : Dans Factures et paiements" in cues
     # Every account paying by direct debit had its mandate (the bank stops some); each month's
     # debits went to the bank in one valid pain.008 batch on the collection date, and the debits
     # returned for insufficient funds were presented again a week later.

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Q
 from django.test.utils import override_settings
 
 from telcobill.billing.models import Charge, Invoice, InvoiceStatus, Section
@@ -60,7 +60,8 @@ from telcobill.workflows.provisioning import deliver_order
 from . import identities, names
 from . import usage as demo_usage
 from .money import MoneyStory
-from .support import support_story
+from .personas import individual_holder, mobile_holder, showcase_business
+from .support import support_story, tutorial_video_story
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "catalogue" / "demo_catalogue.toml"
 FIRST_DAY = date(2025, 9, 1)
@@ -183,7 +184,9 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
             # What the bill runs' task does in production: once here, after the last one.
             advise(now=demo_usage.noon(LAST_DAY))
     _business_personas(rng, password)
-    support_story(Person.objects.get(email=SUPPORT_EMAIL), _showcase_business())
+    support_story(Person.objects.get(email=SUPPORT_EMAIL), showcase_business())
+    with timer("tutorial video"):
+        tutorial_video_story(settings.OPERATOR["name"])
     summary.logins = demo_logins()
     summary.lines = Line.objects.count()
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
@@ -307,21 +310,10 @@ def _person(rng, password, customer, role, *, email=None, mobile=None, first="",
     return person
 
 
-def _showcase_business() -> Customer | None:
-    """The business the demo shows: about 20 lines (15 to 25) and the longest history (invoices,
-    consumption and plan advice to show), else the one whose line count is closest to 20."""
-    counts = (Customer.objects.filter(kind=CustomerKind.BUSINESS)
-              .annotate(n=Count("billing_accounts__lines"), first=Min("billing_accounts__lines__activated_on"))
-              .values_list("pk", "n", "first").order_by("pk"))
-    best = min(counts, key=lambda row: (abs(row[1] - 20) > 5, row[2] or LAST_DAY, abs(row[1] - 20), row[0]),
-               default=None)
-    return Customer.objects.get(pk=best[0]) if best else None
-
-
 def _business_personas(rng, password) -> None:
     """A line user on the showcase business (the employee who has a company phone), and a support
     agent: staff who read customers and answer them, without billing rights."""
-    business = _showcase_business()
+    business = showcase_business()
     if business is not None:
         line = Line.objects.filter(billing_account__customer=business).order_by("msisdn").first()
         person = Person.objects.create(email=f"utilisateur.ligne@{_slug(business.name)}.example", password=password,
@@ -338,20 +330,13 @@ def demo_logins() -> list[tuple[str, str]]:
     logins = [("Back office (staff)", STAFF_EMAIL)]
     if Person.objects.filter(email=SUPPORT_EMAIL).exists():
         logins.append(("Conseiller du service client (staff)", SUPPORT_EMAIL))
-    # Customers with a line in service, and among them first those whose line has a plan advice
-    # worth showing (a long enough history on one plan).
-    serving = Access.objects.filter(role=Role.HOLDER, customer__kind=CustomerKind.INDIVIDUAL,
-                                    customer__billing_accounts__lines__status=LineStatus.ACTIVE).distinct()
-    advised = serving.filter(customer__billing_accounts__lines__plan_advice__best_total__lt=F(
-        "customer__billing_accounts__lines__plan_advice__current_total") - Decimal("12.00"))
-    individual = (advised.filter(person__email__isnull=False).order_by("customer__number").first()
-                  or serving.filter(person__email__isnull=False).order_by("customer__number").first())
+    individual = individual_holder()
     if individual:
         logins.append(("Particulier, titulaire", individual.person.email))
-    mobile = serving.filter(person__email__isnull=True).order_by("customer__number").first()
+    mobile = mobile_holder()
     if mobile:
         logins.append(("Particulier, connexion par mobile", mobile.person.mobile))
-    business = _showcase_business()
+    business = showcase_business()
     if business is not None:
         lines = Line.objects.filter(billing_account__customer=business).count()
         for role, label in ((Role.HOLDER, f"Professionnel ({lines} lignes), titulaire"),

@@ -7,10 +7,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.test.utils import override_settings
 
-from telcobill.customers.models import Access, Customer, CustomerKind, Line, Person, Role
+from telcobill.customers.models import Access, Customer, Line, Person, Role
 from telcobill.support.models import CannedAnswer, Category
 from telcobill.support.services.conversations import open_conversation
 from telcobill.support.services.inbox import answer, take
+
+from .personas import individual_holder
 
 
 def support_story(agent: Person, business: Customer | None) -> int:
@@ -19,9 +21,7 @@ def support_story(agent: Person, business: Customer | None) -> int:
     # The answer's notice is enqueued when its transaction commits: inside these settings.
     with (override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}),
           transaction.atomic()):
-        individual = (Access.objects.filter(role=Role.HOLDER, customer__kind=CustomerKind.INDIVIDUAL,
-                                            person__email__isnull=False)
-                      .select_related("person", "customer").order_by("customer__number").first())
+        individual = individual_holder()  # the one whose login the demo prints
         if individual:
             question = open_conversation(
                 customer=individual.customer, person=individual.person, category=Category.INVOICE,
@@ -47,3 +47,26 @@ def support_story(agent: Person, business: Customer | None) -> int:
                                        "depuis ma ligne ?")
                 opened += 1
     return opened
+
+
+def tutorial_video_story(operator: str) -> bool:
+    """The guide to setting up direct debit gets a short video and its captions, as staff would
+    upload them. Without the `demo` extra (PyAV) the guides stay written only."""
+    from django.core.files.base import ContentFile
+
+    from telcobill.support.models import Tutorial
+
+    tutorial = Tutorial.objects.filter(slug="activer-le-prelevement-automatique").first()
+    if tutorial is None or tutorial.video:
+        return False
+    try:
+        from .video import tutorial_video
+
+        video, vtt = tutorial_video(tutorial.title, tutorial.body, operator)
+    except ImportError:
+        return False
+    tutorial.video.save(f"{tutorial.slug}.webm", ContentFile(video), save=False)
+    tutorial.captions.save(f"{tutorial.slug}.vtt", ContentFile(vtt.encode("utf-8")), save=False)
+    tutorial.full_clean()
+    tutorial.save()
+    return True
