@@ -78,8 +78,10 @@ def test_a_business_line_roaming_in_the_us_is_advised_the_world_pass(demo_catalo
                               current_total=0, best_total=0, best_plan="pro_10go", choices=[])
     for month in (date(2026, 6, 1), date(2026, 7, 1), date(2026, 8, 1)):
         # 1 GB a month from the United States: 0.20 incl. VAT a MB out of plan -> 170.67 excl. VAT.
-        ingest_file(source, _month_file(tmp_path, "33623456701", month, ("data", "05", "", "", str(1024 * MB), "US")),
-                    now=datetime(month.year, month.month, 28, tzinfo=UTC))
+        # And a call in France, unlimited on every business plan.
+        records = _month_file(tmp_path, "33623456701", month, ("data", "05", "", "", str(1024 * MB), "US"),
+                              ("voice", "06", "33145678901", "60", "", "FR"))
+        ingest_file(source, records, now=datetime(month.year, month.month, 28, tzinfo=UTC))
         rate_for_billing(month)
 
     summary = advise(now=datetime(2026, 9, 1, 6, tzinfo=UTC))
@@ -101,6 +103,9 @@ def test_a_business_line_roaming_in_the_us_is_advised_the_world_pass(demo_catalo
     # The current offer, the 3 other plans, and each plan with the world pass: the international
     # option (minutes abroad) cannot lower charges for data, so it is never rated.
     assert (summary.choices_rated, summary.choices_pruned) == (8, 3)
+    # 2 records a month, 3 months: the current offer and the 3 other plans rate both (24 copies);
+    # the 4 offers with the pass rate the data record only, their calls are their plan's (12).
+    assert summary.rated_records == 36
     assert (advice.savings, advice.monthly_savings) == (Decimal("479.52"), Decimal("159.84"))
     assert advice.choices[4]["monthly"][2] == {
         "month": "2026-08-01", "fees": "9.00", "usage": "170.67", "total": "179.67"}

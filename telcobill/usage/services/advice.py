@@ -65,8 +65,9 @@ class LineCase:
     removed: list[str | None] = field(default_factory=list)
     # (offer number, month) -> (fees, usage) as the customer reads them
     costs: dict[tuple[int, date], tuple[Decimal, Decimal]] = field(default_factory=dict)
-    # (offer number, month) -> usage charged per charge kind ("data", "voice", "data_eu"...)
-    charged: dict[tuple[int, date], dict[str, Decimal]] = field(default_factory=dict)
+    # (offer number, month) -> usage charged, micro-euros excl. VAT per (charge kind, VAT rule);
+    # a charge kind is the charge's prefix: "voice", "sms_in", "special", "data", "data_eu"...
+    micros: dict[tuple[int, date], dict[tuple[str, str], int]] = field(default_factory=dict)
 
     def total(self, index: int) -> Decimal:
         return sum((fees + usage for (i, _), (fees, usage) in self.costs.items() if i == index), ZERO)
@@ -113,10 +114,10 @@ def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | Non
         con = con or _connect()
         fees = _Fees(catalogue)
         chunk = settings.USAGE["advice_chunk_lines"]
-        kinds = _charge_kinds(allowances)
+        touched = _touched(allowances)
 
         def rate(part, wanted):
-            _rate(part, wanted, window, tariff, allowances, policy, fees, con, summary)
+            _rate(part, wanted, window, tariff, allowances, policy, fees, con, summary, touched)
 
         for start in range(0, len(cases), chunk):
             part = cases[start:start + chunk]
@@ -128,7 +129,7 @@ def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | Non
             rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] == i
                                     and fees.total(c, i) < c.total(0)] for c in part})
             rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] != i
-                                    and _lower_bound(c, i, fees, kinds) < min(map(c.total, c.rated()))]
+                                    and _lower_bound(c, i, fees, touched, tariff) < min(map(c.total, c.rated()))]
                         for c in part})
             summary.choices_pruned += sum(len(c.choices) - len(c.rated()) for c in part)
             _save(part, now, summary)
@@ -233,29 +234,49 @@ def _base_options(case: LineCase, index: int) -> tuple[str, ...]:
     return choice.options
 
 
-def _charge_kinds(allowances) -> dict[str, set[str]]:
-    """Per option, the kinds of charges its allowances can cover: a voice allowance covers calls
-    and the call part of special numbers; a data allowance, data at home and roaming like home."""
-    covers = {"voice": {"voice", "special"}, "sms": {"sms", "special"}, "mms": {"mms", "special"},
-              "data": {"data", "data_eu"}, "data_eu": {"data_eu"}}
-    return {code: set().union(*(covers.get(row.bucket, {row.bucket}) for row in rows))
+# Records an allowance can change, by its bucket, and the kinds of charges those records make:
+# allowances are per bucket, so an option's allowances leave every other record rated as before.
+CALLS, DATA = ("voice", "sms", "mms"), ("data",)
+RECORDS_OF_BUCKET = {"voice": CALLS, "sms": CALLS, "mms": CALLS, "data": DATA, "data_eu": DATA}
+KINDS_OF_RECORDS = {CALLS: {"voice", "voice_in", "sms", "sms_in", "mms", "mms_in", "special"},
+                    DATA: {"data", "data_eu"}}
+
+
+def _touched(allowances) -> dict[str, tuple[str, ...]]:
+    """Per option, the types of records its allowances can change (CALLS, DATA or both)."""
+    return {code: tuple(sorted({t for row in rows for t in RECORDS_OF_BUCKET.get(row.bucket, CALLS + DATA)}))
             for code, rows in allowances.items()}
 
 
-def _lower_bound(case: LineCase, index: int, fees: _Fees, kinds: dict[str, set[str]]) -> Decimal:
+def _kinds(types: tuple[str, ...]) -> set[str]:
+    """The kinds of charges records of `types` make."""
+    return set().union(*(kinds for group, kinds in KINDS_OF_RECORDS.items() if set(group) & set(types)))
+
+
+def _lower_bound(case: LineCase, index: int, fees: _Fees, touched: dict[str, tuple[str, ...]], tariff) -> Decimal:
     """The least offer `index` can cost: its fees, plus its base's usage less everything of the
-    kinds of charges the option added or removed covers (only those can change; a cent of
-    rounding a month and kind)."""
+    kinds of charges the option added or removed can change (a cent of rounding a month and kind)."""
     base = case.base[index]
     own = fees.total(case, index)
     if base not in case.rated():
         return own  # the base's fees already cost more than the current offer: so do these
     usage = case.usage(base)
-    covered = kinds.get(case.added[index] or case.removed[index] or "", set())
+    covered = _kinds(touched.get(case.added[index] or case.removed[index] or "", CALLS + DATA))
     for month in case.months:
-        charged = case.charged.get((base, month), {})
-        usage -= sum((amount + CENT for kind, amount in charged.items() if kind in covered), ZERO)
+        for (kind, rule), micros in case.micros.get((base, month), {}).items():
+            if kind in covered:
+                usage -= _as_read({rule: micros}, case.individual, tariff, month) + CENT
     return own + max(usage, ZERO)
+
+
+def _as_read(micros_by_rule: dict[str, int], individual: bool, tariff, month: date) -> Decimal:
+    """Usage as the customer reads it, as an invoice works it out: each VAT rule's amount to the
+    cent, then its VAT for an individual."""
+    total = ZERO
+    for rule, micros in micros_by_rule.items():
+        net = to_cents(Decimal(micros) * MICRO)
+        total += incl_vat(net, tariff.vat_rate(rule, month)) if individual else net
+    return total
 
 
 class _Fees:
@@ -286,35 +307,34 @@ class _Fees:
 
 
 def _rate(cases: Sequence[LineCase], wanted: dict[int, list[int]], window: list[date], tariff, allowances, policy,
-          fees: _Fees, con, summary: AdviceSummary) -> None:
-    """Rate the `wanted` offers of each case over its months and keep their costs."""
+          fees: _Fees, con, summary: AdviceSummary, touched: dict[str, tuple[str, ...]]) -> None:
+    """Rate the `wanted` offers of each case over its months and keep their costs. An offer that
+    adds or removes an option to a base already rated is rated on the records the option can
+    change only; its other charges are its base's."""
     by_line = {c.line_id: c for c in cases}
     summary.choices_rated += sum(len(indexes) for indexes in wanted.values())
     for month in window:
         first, end = month_bounds(month)
-        virtual, subscribed, plans = [], [], []
+        virtual, subscribed, plans = [], [], []  # virtual: (line, virtual line, record types or None: all)
         for case in cases:
             if month not in case.months:
                 continue
             for index in wanted.get(case.line_id, ()):
                 number = case.line_id * SLOTS + index
                 choice = case.choices[index]
-                virtual.append((case.line_id, number))
+                option = case.added[index] or case.removed[index]
+                only = touched.get(option, CALLS + DATA) if option and case.base[index] in case.rated() else None
+                virtual.append((case.line_id, number, only))
                 plans.append(PlanPeriod(number, choice.plan, first, None))
                 subscribed.append(Subscribed(number, choice.plan, "plan", first, None))
                 subscribed.extend(Subscribed(number, o, "option", first, None) for o in choice.options)
         if not virtual:
             continue
-        records = store.read_month(month, sorted({line for line, _ in virtual}))
+        records = store.read_month(month, sorted({line for line, _, _ in virtual}))
         summary.records += records.num_rows
-        usage: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        kinds: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        rated: dict[int, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
         if records.num_rows:
-            mapping = pa.table({"line_id": pa.array([v[0] for v in virtual], pa.int64()),
-                                "virtual_line": pa.array([v[1] for v in virtual], pa.int64())})
-            copied = records.join(mapping, "line_id", use_threads=False).drop_columns(["line_id"])
-            copied = copied.rename_columns(["line_id" if n == "virtual_line" else n for n in copied.column_names])
-            copied = copied.select(records.column_names)
+            copied = _copies(records, virtual)
             summary.rated_records += copied.num_rows
             groups = allowance_groups(month, subscribed, allowances, {s.line_id: s.line_id for s in subscribed}, policy)
             parts = -(-copied.num_rows // settings.USAGE["rating_part_records"])
@@ -322,21 +342,39 @@ def _rate(cases: Sequence[LineCase], wanted: dict[int, list[int]], window: list[
                                         parts=parts)
             for row in summed.select(["line_id", "charge", "section", "vat_rule", "amount_micros"]).to_pylist():
                 if row["section"] != THIRD_PARTY:
-                    usage[row["line_id"]][row["vat_rule"]] += row["amount_micros"]
-                    kinds[row["line_id"]][(row["charge"].split(":", 1)[0], row["vat_rule"])] += row["amount_micros"]
-        for line_id, number in virtual:
+                    rated[row["line_id"]][(row["charge"].split(":", 1)[0], row["vat_rule"])] += row["amount_micros"]
+        for line_id, number, only in virtual:
             case = by_line[line_id]
             index = number - line_id * SLOTS
-            charged = ZERO
-            for rule, micros in usage.get(number, {}).items():
-                net = to_cents(Decimal(micros) * MICRO)
-                charged += incl_vat(net, tariff.vat_rate(rule, month)) if case.individual else net
-            case.costs[(index, month)] = (fees.of(case.choices[index], month, case.individual), charged)
-            by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
-            for (kind, rule), micros in kinds.get(number, {}).items():
-                net = to_cents(Decimal(micros) * MICRO)
-                by_kind[kind] += incl_vat(net, tariff.vat_rate(rule, month)) if case.individual else net
-            case.charged[(index, month)] = dict(by_kind)
+            micros = dict(rated.get(number, {}))
+            if only is not None:  # the base's charges the option cannot change
+                kept = _kinds(only)
+                for (kind, rule), amount in case.micros[(case.base[index], month)].items():
+                    if kind not in kept:
+                        micros[(kind, rule)] = micros.get((kind, rule), 0) + amount
+            case.micros[(index, month)] = micros
+            by_rule: dict[str, int] = defaultdict(int)
+            for (_, rule), amount in micros.items():
+                by_rule[rule] += amount
+            case.costs[(index, month)] = (fees.of(case.choices[index], month, case.individual),
+                                          _as_read(by_rule, case.individual, tariff, month))
+
+
+def _copies(records: pa.Table, virtual) -> pa.Table:
+    """The records copied once per virtual line (as its line), only those of its record types
+    when it has some."""
+    import pyarrow.compute as pc
+
+    tables = []
+    for only in {v[2] for v in virtual}:
+        chosen = [v for v in virtual if v[2] == only]
+        source = records if only is None else records.filter(pc.is_in(records["type"], pa.array(list(only))))
+        mapping = pa.table({"line_id": pa.array([v[0] for v in chosen], pa.int64()),
+                            "virtual_line": pa.array([v[1] for v in chosen], pa.int64())})
+        copied = source.join(mapping, "line_id", use_threads=False).drop_columns(["line_id"])
+        copied = copied.rename_columns(["line_id" if n == "virtual_line" else n for n in copied.column_names])
+        tables.append(copied.select(records.column_names))
+    return pa.concat_tables(tables)
 
 
 def _save(cases: Sequence[LineCase], now, summary: AdviceSummary) -> None:
