@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -352,3 +353,64 @@ def remove_option(request, line_id: int, option: str):
     today = timezone.localdate()
     lines.remove_option(line=line, option_code=option, on=today, by=found.person)
     return {"effective_on": today}
+
+
+# --- Consumption: history and itemized communications -----------------------------------------------
+
+class MonthUsageOut(Schema):
+    month: date
+    voice_seconds: int
+    sms: int
+    data_bytes: int
+    pool_data_bytes: int | None
+    out_of_plan_excl_vat: Decimal
+    out_of_plan_incl_vat: Decimal
+    billed: bool  # invoiced by a bill run
+    estimate: bool  # the month in progress: the amount so far
+
+
+class CommunicationOut(Schema):
+    at: datetime  # Paris time
+    kind: str
+    number: str  # the last 4 digits hidden unless the account chose full numbers
+    where: str  # the roaming zone, "" at home
+    quantity: str
+    description: str
+    excl_vat: Decimal
+    incl_vat: Decimal
+    roaming: bool
+
+
+@router.get("/lines/{line_id}/usage/history", response=list[MonthUsageOut], tags=["app: usage"])
+def usage_history(request, line_id: int):
+    """The line's 13 months: calls, SMS and data used, and what was billed beyond the plan."""
+    from telcobill.usage.services.history import usage_history as history
+
+    line = allowed_space(request).line(line_id)
+    return [{"month": m.month, "voice_seconds": m.voice_seconds, "sms": m.sms, "data_bytes": m.data_bytes,
+             "pool_data_bytes": m.pool_data_bytes, "out_of_plan_excl_vat": m.out_of_plan_excl,
+             "out_of_plan_incl_vat": m.out_of_plan_incl, "billed": m.billed, "estimate": m.estimate}
+            for m in history(line, timezone.localdate().replace(day=1))]
+
+
+@router.get("/lines/{line_id}/itemized", response=list[CommunicationOut], tags=["app: usage"])
+def itemized(request, line_id: int, month: str, kind: str = ""):
+    """The line's communications of `month` (2026-10), within the 12 months kept, oldest first;
+    `kind`: calls, messages, data or roaming."""
+    from telcobill.usage.services.itemized import itemized as communications
+    from telcobill.usage.services.itemized import select
+    from telcobill.usage.services.retention import retention_start
+
+    line = allowed_space(request).line(line_id)
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise HttpError(400, f"month {month!r}: expected a month like 2026-10") from None
+    if first < retention_start() or first > timezone.localdate():
+        raise HttpError(404, f"month {month}: communications are kept 12 months, from {retention_start():%Y-%m}")
+    if kind not in ("", "calls", "messages", "data", "roaming"):
+        raise HttpError(400, f"kind {kind!r}: expected calls, messages, data or roaming")
+    language = "en" if (get_language() or "fr").startswith("en") else "fr"
+    return [{"at": c.at, "kind": c.kind, "number": c.number, "where": c.where, "quantity": c.quantity,
+             "description": c.description, "excl_vat": c.excl_vat, "incl_vat": c.incl_vat, "roaming": c.roaming}
+            for c in select(communications(line, first, language=language), kind=kind)]
