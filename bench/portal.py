@@ -5,7 +5,7 @@ page, the invoice list and Ma conso, in-process (Django's test client: the whole
 middleware to the rendered page), and each page's p50/p95 is printed beside the sign-in page
 measured in the same run (a page that reads nothing of the customer).
 
-    python bench/portal.py [--accounts 100000] [--sample 300] [--database-url postgres://...]
+    python bench/portal.py [--accounts 100000] [--sample 300] [--database-url postgres://... [--reuse]]
 """
 
 from __future__ import annotations
@@ -118,6 +118,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure the database as a previous run left it (with --database-url): no setup")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="telcobill-bench-portal-")
     os.environ.setdefault("TELCOBILL_ALLOWED_HOSTS", "testserver")
@@ -129,10 +131,15 @@ def main() -> None:
     from telcobill.customers.models import Line, Person
 
     started = time.perf_counter()
-    populate(args.accounts)
-    documents(args.accounts)
-    counters()
-    people = holders()
+    from telcobill.customers.models import Customer
+
+    if args.reuse and Customer.objects.exists():
+        people = list(Person.objects.filter(email__endswith="@bench.example").values_list("pk", flat=True))
+    else:
+        populate(args.accounts)
+        documents(args.accounts)
+        counters()
+        people = holders()
     from django.db import connection
 
     if connection.vendor == "postgresql":
