@@ -53,7 +53,7 @@ def test_a_code_by_sms_for_a_mobile_only_person(client, people, sms):
     wrong = "000000" if code != "000000" else "111111"
     response = client.post(reverse("portal:password_code"), {"code": wrong, "new_password1": NEW,
                                                              "new_password2": NEW})
-    assert "Code incorrect : encore 4 essai(s)." in response.content.decode()
+    assert "Code incorrect : encore 4 essais." in response.content.decode()
     response = client.post(reverse("portal:password_code"), {"code": code, "new_password1": NEW,
                                                              "new_password2": NEW})
     assert response["Location"] == reverse("portal:login")

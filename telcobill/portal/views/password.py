@@ -22,7 +22,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from telcobill import one_time_codes
 from telcobill.customers import throttling
@@ -144,8 +144,10 @@ def _check(state: dict, person: Person | None, typed: str) -> str:
         return ""
     state["attempts"] += 1
     left = one_time_codes.MAX_ATTEMPTS - state["attempts"]
-    return _("Code incorrect : encore %(left)d essai(s).") % {"left": left} if left else _(
-        "Code incorrect. Demandez un nouveau code.")
+    if not left:
+        return _("Code incorrect. Demandez un nouveau code.")
+    return ngettext("Code incorrect : encore %(left)d essai.", "Code incorrect : encore %(left)d essais.",
+                    left) % {"left": left}
 
 
 def _reset_done(person: Person, how: str) -> None:
