@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from telcobill.billing.admin.money import euros
@@ -273,7 +274,8 @@ class RejectedRecordAdmin(ReadOnlyAdmin):
         discarded = discard_rejects(ids)
         audit(request, "usage_rejects.discarded", f"{discarded} rejected usage records discarded",
               selected=len(ids), discarded=discarded)
-        self.message_user(request, _("%(count)d rejet(s) abandonné(s).") % {"count": discarded})
+        self.message_user(request, ngettext("%(count)d rejet abandonné.", "%(count)d rejets abandonnés.",
+                                            discarded) % {"count": discarded})
 
 
 class MonthFilter(admin.SimpleListFilter):

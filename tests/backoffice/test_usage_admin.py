@@ -236,7 +236,7 @@ def test_staff_discards_a_reject(usage_client, usage_staff, rows):
 
     response = _action(usage_client, "discard", reject)
 
-    assert _messages(response) == ["1 rejet(s) abandonné(s)."]
+    assert _messages(response) == ["1 rejet abandonné."]
     reject.refresh_from_db()
     assert reject.status == RejectStatus.DISCARDED
     event = AuditEvent.objects.get(kind="usage_rejects.discarded")
