@@ -286,3 +286,12 @@ class PlanAdvice(models.Model):
         from telcobill.money import to_cents
 
         return to_cents(self.savings / len(self.months))
+
+    @property
+    def worth_telling(self) -> bool:
+        """Whether the cheapest offer saves at least TELCOBILL_ADVICE_MIN_SAVING a month."""
+        from decimal import Decimal
+
+        from django.conf import settings
+
+        return self.monthly_savings >= Decimal(settings.USAGE["advice_min_saving"])

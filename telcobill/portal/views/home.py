@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +14,7 @@ from telcobill.customers.models import LineStatus
 from telcobill.payments.models import Collection, CollectionStatus, MandateStatus
 from telcobill.payments.services import ledger
 from telcobill.usage.models import LineCounter, PlanAdvice
+from telcobill.usage.services.advice import advice_of
 
 from ..access import Space, customer_page
 
@@ -66,19 +65,13 @@ def home(request: HttpRequest, space: Space) -> HttpResponse:
 
 def _best_advice(space: Space) -> dict | None:
     """The line of the space whose plan advice saves the most a month, when worth telling."""
-    from telcobill.catalogue.snapshot import load_snapshot
-
-    worth = Decimal(settings.USAGE["advice_min_saving"])
     found = max((a for a in PlanAdvice.objects.filter(line__in=space.lines().filter(
         status__in=[LineStatus.ACTIVE, LineStatus.SUSPENDED])).defer("choices").select_related("line")),
         key=lambda a: a.monthly_savings, default=None)
-    if found is None or found.monthly_savings < worth:
+    if found is None or not found.worth_telling:
         return None
-    try:
-        plan = load_snapshot().product(found.best_plan).label(get_language() or "fr")
-    except LookupError:
-        plan = found.best_plan
-    return {"line": found.line, "plan": plan, "monthly": found.monthly_savings}
+    best = advice_of(found.line, language=get_language() or "fr").best
+    return {"line": found.line, "plan": best.name, "monthly": found.monthly_savings}
 
 
 def _lines(space: Space, today) -> list[dict]:

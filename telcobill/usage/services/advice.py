@@ -35,6 +35,7 @@ from ..rating import engine
 from ..rating.allowances import Subscribed, allowance_groups
 from ..rating.catalogue import allowance_policy, load_allowance_rows, load_tariff
 from ..rating.inputs import PlanPeriod, month_bounds
+from .rating import connect
 
 SLOTS = 100  # virtual line = line × SLOTS + the offer's number
 THIRD_PARTY = "third_party"
@@ -111,7 +112,7 @@ def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | Non
     if cases:
         catalogue = load_snapshot()
         tariff, allowances, policy = load_tariff(), load_allowance_rows(), allowance_policy()
-        con = con or _connect()
+        con = con or connect()
         fees = _Fees(catalogue)
         chunk = settings.USAGE["advice_chunk_lines"]
         touched = _touched(allowances)
@@ -128,9 +129,7 @@ def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | Non
             rate(part, {c.line_id: [0] for c in part})
             rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] == i
                                     and fees.total(c, i) < c.total(0)] for c in part})
-            rate(part, {c.line_id: [i for i in range(1, len(c.choices)) if c.base[i] != i
-                                    and _lower_bound(c, i, fees, touched, tariff) < min(map(c.total, c.rated()))]
-                        for c in part})
+            rate(part, {c.line_id: _may_be_cheaper(c, fees, touched, tariff) for c in part})
             summary.choices_pruned += sum(len(c.choices) - len(c.rated()) for c in part)
             _save(part, now, summary)
     with transaction.atomic():
@@ -139,12 +138,6 @@ def advise(*, now=None, line_ids: Iterable[int] | None = None, months: int | Non
             PlanAdvice.objects.exclude(line__status__in=ADVISED_STATUSES).delete()
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _connect():
-    from .rating import connect
-
-    return connect()
 
 
 def _cases(window: list[date], today: date, line_ids) -> tuple[list[LineCase], list[int]]:
@@ -184,21 +177,18 @@ def _cases(window: list[date], today: date, line_ids) -> tuple[list[LineCase], l
         if len(months) < minimum:
             too_short.append(line_id)
             continue
-        segment = kind if kind in (Segment.INDIVIDUAL, Segment.BUSINESS) else Segment.INDIVIDUAL
         current = Choice(offer["plan"][-1], tuple(sorted(offer["option"])))
-        case = LineCase(line_id, segment == Segment.INDIVIDUAL, months, current)
-        case.choices, case.added, case.removed = [current], [None], [None]
-        bases = {current: 0}
-        for choice, base, added, removed in _choices(current, segment, products, with_allowances):
-            if choice in case.choices:
+        case = LineCase(line_id, kind == Segment.INDIVIDUAL, months, current)
+        case.choices, case.base, case.added, case.removed = [current], [0], [None], [None]
+        index = {current: 0}
+        for choice, base, added, removed in _choices(current, kind, products, with_allowances):
+            if choice in index:
                 continue
+            index[choice] = len(case.choices)
             case.choices.append(choice)
+            case.base.append(index[base])  # a plan's base comes before its variants
             case.added.append(added)
             case.removed.append(removed)
-            if base == choice:
-                bases[choice] = len(case.choices) - 1
-        case.base = [0 if i == 0 else bases.get(Choice(c.plan, _base_options(case, i)), i)
-                     for i, c in enumerate(case.choices)]
         cases.append(case)
     return cases, too_short
 
@@ -225,15 +215,6 @@ def _choices(current: Choice, segment: str, products, with_allowances: set[str])
                 yield Choice(plan, tuple(o for o in kept if o != option)), base, None, option
 
 
-def _base_options(case: LineCase, index: int) -> tuple[str, ...]:
-    choice = case.choices[index]
-    if case.added[index]:
-        return tuple(o for o in choice.options if o != case.added[index])
-    if case.removed[index]:
-        return tuple(sorted((*choice.options, case.removed[index])))
-    return choice.options
-
-
 # Records an allowance can change, by its bucket, and the kinds of charges those records make:
 # allowances are per bucket, so an option's allowances leave every other record rated as before.
 CALLS, DATA = ("voice", "sms", "mms"), ("data",)
@@ -251,6 +232,13 @@ def _touched(allowances) -> dict[str, tuple[str, ...]]:
 def _kinds(types: tuple[str, ...]) -> set[str]:
     """The kinds of charges records of `types` make."""
     return set().union(*(kinds for group, kinds in KINDS_OF_RECORDS.items() if set(group) & set(types)))
+
+
+def _may_be_cheaper(case: LineCase, fees: _Fees, touched: dict[str, tuple[str, ...]], tariff) -> list[int]:
+    """The offers with an option more or less than their base that may beat the cheapest so far."""
+    cheapest = min(map(case.total, case.rated()))
+    return [i for i in range(1, len(case.choices))
+            if case.base[i] != i and _lower_bound(case, i, fees, touched, tariff) < cheapest]
 
 
 def _lower_bound(case: LineCase, index: int, fees: _Fees, touched: dict[str, tuple[str, ...]], tariff) -> Decimal:
@@ -435,14 +423,8 @@ class Advice:
     current: OfferCost
     best: OfferCost
     worth_it: bool  # the best offer saves at least TELCOBILL_ADVICE_MIN_SAVING a month
-
-    @property
-    def saving(self) -> Decimal:
-        return self.current.total - self.best.total
-
-    @property
-    def monthly_saving(self) -> Decimal:
-        return to_cents(self.saving / len(self.months))
+    saving: Decimal  # over the months compared
+    monthly_saving: Decimal
 
 
 def advice_of(line, *, language: str = "fr") -> Advice | None:
@@ -460,7 +442,6 @@ def advice_of(line, *, language: str = "fr") -> Advice | None:
         except LookupError:
             return None
 
-    current_total = stored.current_total
     count = len(stored.months)
     offers = []
     for row in stored.choices:
@@ -471,11 +452,9 @@ def advice_of(line, *, language: str = "fr") -> Advice | None:
             row["plan"], tuple(row["options"]),
             " + ".join(p.label(language) if p else code for p, code in zip(products, codes, strict=True)),
             max((p.commitment_months for p in products if p), default=0), row["current"], total,
-            to_cents(total / count), current_total - total,
+            to_cents(total / count), stored.current_total - total,
             tuple((date.fromisoformat(m["month"]), Decimal(m["fees"]), Decimal(m["usage"]), Decimal(m["total"]))
                   for m in row["monthly"])))
-    current = next(o for o in offers if o.current)
-    best = offers[0]
-    worth = to_cents((current.total - best.total) / count) >= Decimal(settings.USAGE["advice_min_saving"])
     return Advice(stored.computed_at, tuple(date.fromisoformat(m) for m in stored.months), stored.includes_vat,
-                  tuple(offers), current, best, worth and not best.current)
+                  tuple(offers), next(o for o in offers if o.current), offers[0],
+                  stored.worth_telling and not offers[0].current, stored.savings, stored.monthly_savings)

@@ -123,7 +123,7 @@ class Command(BaseCommand):
                       f"could not be cheaper); {summary.rated_records:,} records rated in {summary.seconds:.1f} s")
         worth = Decimal(settings.USAGE["advice_min_saving"])
         found = [a for a in PlanAdvice.objects.select_related("line").filter(
-            **({"line_id__in": line_ids} if line_ids else {})).order_by("line__msisdn") if a.monthly_savings >= worth]
+            **({"line_id__in": line_ids} if line_ids else {})).order_by("line__msisdn") if a.worth_telling]
         table = Table("line", "current", "cheapest", "months", "saving a month (EUR)")
         for advice in found[:50]:
             current = next(c for c in advice.choices if c["current"])
