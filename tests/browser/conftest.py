@@ -39,3 +39,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page, url: str, identifier: str, password: str | None = None) -> None:
+    """Sign in through the form as a person would: an e-mail address or a mobile number."""
+    from tests.portal.personas import PASSWORD
+
+    page.goto(url + "/connexion/")
+    page.get_by_label("Adresse e-mail ou numéro de mobile").fill(identifier)
+    page.get_by_label("Mot de passe").fill(password or PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()

@@ -14,8 +14,9 @@ from django.core import mail
 
 from telcobill.billing.models import Invoice
 from telcobill.customers.models import BillingAccount, Person, Role
+from tests.browser.conftest import sign_in
 from tests.loopback import smtp_server, subject  # noqa: F401  (the `smtp` fixture)
-from tests.portal.personas import PASSWORD, person
+from tests.portal.personas import person
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 NEW_PASSWORD = "Lavande-et-tournesol-2026"
@@ -36,12 +37,6 @@ def shoot(tmp_path):
 
     return shoot
 
-
-def sign_in(page, url, email, password=PASSWORD):
-    page.goto(url + "/connexion/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 @pytest.fixture

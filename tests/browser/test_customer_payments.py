@@ -18,9 +18,10 @@ import pytest
 
 from telcobill.customers.models import AuditEvent, PaymentMethod, Role
 from telcobill.payments.models import CardPayment, Mandate
+from tests.browser.conftest import sign_in
 from tests.payments.test_cards import WEBHOOK_SECRET, FakeStripe, _handler, session_answer
 from tests.portal.payments.story import NEW_IBAN, code_sent_to, rejected  # noqa: F401  (a fixture)
-from tests.portal.personas import PASSWORD, person
+from tests.portal.personas import person
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -43,12 +44,9 @@ def shoot(tmp_path):
     return shoot
 
 
-def sign_in(browser, live_server, email):
+def phone_signed_in(browser, live_server, email):
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"], accept_downloads=True).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, email)
     return page
 
 
@@ -59,7 +57,7 @@ def camille(transactional_db, family):
 
 def test_a_customer_sets_up_direct_debit_with_the_code_sent_by_email(browser, live_server, camille, family, shoot):
     account, _ = family
-    page = sign_in(browser, live_server, "camille.martin@example.org")
+    page = phone_signed_in(browser, live_server, "camille.martin@example.org")
     navigation = page.get_by_role("navigation", name="Navigation principale")
     navigation.get_by_role("link", name="Factures et paiements").click()
     page.get_by_role("link", name="Mes paiements").click()
@@ -168,7 +166,7 @@ def lea(transactional_db, request):
 
 def test_a_customer_pays_a_rejected_debit_by_card(browser, live_server, lea, provider, shoot):
     account, invoice = lea
-    page = sign_in(browser, live_server, "lea.girard@example.org")
+    page = phone_signed_in(browser, live_server, "lea.girard@example.org")
     page.get_by_role("link", name="Régulariser").click()
     page.get_by_role("link", name="Suivre mes paiements").click()
     main = page.inner_text("main").replace("\u202f", " ").replace("\xa0", " ")

@@ -11,6 +11,7 @@ import pytest
 from facturx import get_xml_from_pdf
 
 from telcobill.billing.models import Invoice
+from tests.browser.conftest import sign_in
 from tests.portal.personas import PASSWORD, person
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -27,10 +28,7 @@ def camille(transactional_db, family):
 def test_a_customer_finds_and_downloads_their_invoices(browser, live_server, camille, family, width, tmp_path):
     shots = Path(os.environ.get("TELCOBILL_SCREENSHOTS", tmp_path))
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS[width], accept_downloads=True).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("camille.martin@example.org")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, "camille.martin@example.org")
     assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille"
     assert "32,97\u00a0€" in page.get_by_role("region", name="Reste à payer").inner_text()
     page.screenshot(path=str(shots / f"portal-home-{width}.png"), full_page=True)
@@ -63,9 +61,6 @@ def test_a_customer_with_only_a_mobile_signs_in_with_it(browser, live_server, fa
     karim = Person.objects.create_user(None, PASSWORD, mobile="+33698765432", first_name="Karim")
     Access.objects.create(person=karim, customer=family[0].customer, role=Role.HOLDER)
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"]).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("06 98 76 54 32")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, "06 98 76 54 32")
     assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Karim"
     assert "32,97\u00a0€" in page.get_by_role("region", name="Reste à payer").inner_text()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from telcobill.customers.models import ProvisioningOrder
-from tests.portal.personas import PASSWORD, person
+from tests.browser.conftest import sign_in
+from tests.portal.personas import person
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -25,10 +26,7 @@ def test_change_a_plan_and_see_the_preview(browser, live_server, camille, family
     time_machine.move_to("2026-11-16 10:00+01:00")
     shots = Path(os.environ.get("TELCOBILL_SCREENSHOTS", tmp_path))
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS[width]).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("camille.martin@example.org")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, "camille.martin@example.org")
 
     page.get_by_role("navigation").get_by_role("link", name="Mes lignes").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Mes lignes"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.portal.personas import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.portal.usage.conftest import camille, camille_line, story  # noqa: F401 (fixtures)
 from tests.usage.conftest import demo_catalogue, source, usage_store  # noqa: F401 (fixtures)
 
@@ -21,10 +21,7 @@ def test_a_customer_follows_their_usage(browser, live_server, transactional_db, 
                                         tmp_path):
     shots = Path(os.environ.get("TELCOBILL_SCREENSHOTS", tmp_path))
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS[width], accept_downloads=True).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("camille.martin@example.org")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, "camille.martin@example.org")
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ma conso").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Ma conso 06\u00a012\u00a034\u00a056\u00a078"

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from telcobill.usage.models import PlanAdvice
+from tests.browser.conftest import sign_in
 from tests.browser.test_line_changes import WIDTHS
-from tests.portal.personas import PASSWORD, person
+from tests.portal.personas import person
 from tests.portal.test_plan_advice_page import MONTHS, _offer
 
 
@@ -34,10 +35,7 @@ def test_read_the_advice_and_preview_the_plan_it_suggests(browser, live_server, 
     time_machine.move_to("2026-11-16 10:00+01:00")
     shots = Path(os.environ.get("TELCOBILL_SCREENSHOTS", tmp_path))
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS[width]).new_page()
-    page.goto(live_server.url + "/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill("camille.martin@example.org")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, live_server.url, "camille.martin@example.org")
 
     alert = page.get_by_role("status").filter(has_text="vous auriez économisé")
     assert alert.inner_text().replace("\u00a0", " ").startswith(

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from telcobill.support.models import Conversation, ConversationStatus
-from tests.portal.personas import PASSWORD
+from tests.browser.conftest import sign_in
 
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -28,12 +28,6 @@ def shoot(tmp_path):
 
     return shoot
 
-
-def sign_in(page, url, email):
-    page.goto(url + "/connexion/")
-    page.get_by_label("Adresse e-mail ou numéro de mobile").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_contact_support_and_see_the_agents_reply(browser, live_server, starter, camille, camille_account, agent,
