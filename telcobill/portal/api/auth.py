@@ -47,9 +47,15 @@ def allowed_space(request: HttpRequest, action: str | None = None) -> Space:
     """The caller's space, refused with 403 when their role may not do `action` (the pages'
     rule, `Space.can`)."""
     found = space(request)
-    if action and not found.can(action):
-        raise HttpError(403, f"your role ({found.role}) does not allow this")
+    if action:
+        require(found, action)
     return found
+
+
+def require(found: Space, action: str) -> None:
+    """403 when the role may not do `action` (after the object was found: a stranger gets 404)."""
+    if not found.can(action):
+        raise HttpError(403, f"your role ({found.role}) does not allow this")
 
 
 class Credentials(Schema):

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from telcobill.customers.models import BillingAccount, LineStatus
+from telcobill.customers.models import BillingAccount
 from telcobill.customers.services.billing_address import change_billing_address
 from telcobill.customers.services.invoice_preferences import change_invoice_preferences
 from telcobill.formats import iban_masked
@@ -27,7 +27,7 @@ from telcobill.workflows import change_preview, lines
 from ..access import Space
 from ..help import scope
 from ..payments.method import how_each_pays
-from .auth import PersonToken, allowed_space
+from .auth import PersonToken, allowed_space, require
 
 router = Router(auth=PersonToken())
 
@@ -300,12 +300,10 @@ def _preview_out(preview) -> dict:
 
 
 def _changeable_line(request, line_id: int):
+    """The line and the caller's space; a terminated line is refused by the use cases (409)."""
     found = allowed_space(request, "see_lines")
     line = found.line(line_id)  # a stranger's: 404 before any 403
-    if not found.can("lines"):
-        raise HttpError(403, f"your role ({found.role}) does not allow this")
-    if line.status == LineStatus.TERMINATED:
-        raise HttpError(409, "this line is terminated: its offer cannot change")
+    require(found, "lines")
     return found, line
 
 

@@ -86,7 +86,7 @@ class AdviceSummary:
     skipped: int = 0  # too little history
     choices_rated: int = 0  # (line, offer) pairs rated
     choices_pruned: int = 0  # left out: they could not be cheaper (docs/advice.md)
-    records: int = 0  # records read, once per month
+    records: int = 0  # records read (each pass reads its months again: a chunk's year stays on disk)
     rated_records: int = 0  # records rated (copied per offer)
     seconds: float = 0.0
 
