@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from telcobill.billing.models import Invoice
 from telcobill.customers.models import BillingAccount, Person, Role
@@ -48,7 +49,7 @@ def test_the_holder_changes_the_billing_address(page, live_server, camille, fami
     account, _ = family
     sign_in(page, live_server.url, "camille.martin@example.org")
     page.get_by_role("navigation").get_by_role("link", name="Mon compte").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Mon compte"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
     shoot(page, "overview")
 
     page.get_by_role("link", name="Modifier l'adresse de facturation").click()
@@ -59,13 +60,13 @@ def test_the_holder_changes_the_billing_address(page, live_server, camille, fami
     page.get_by_role("button", name="Enregistrer l'adresse").click()
     postcode = page.get_by_label("Code postal")
     assert postcode.get_attribute("aria-invalid") == "true"
-    assert page.locator("#id_postcode_error").inner_text() == "Le code postal a 5 chiffres, par exemple 69003."
+    expect(page.locator("#id_postcode_error")).to_have_text("Le code postal a 5 chiffres, par exemple 69003.")
     shoot(page, "address-error")
 
     postcode.fill("69007")
     page.get_by_role("button", name="Enregistrer l'adresse").click()
     assert page.url == live_server.url + "/compte/"
-    assert "Adresse de facturation enregistrée" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("Adresse de facturation enregistrée")
     address = page.locator("address").inner_text()
     assert address.splitlines() == ["Camille Martin", "27 avenue Jean Jaurès", "Bâtiment B, 3e étage", "69007 Lyon"]
     shoot(page, "address-saved")
@@ -103,11 +104,11 @@ def test_the_holder_opts_in_to_e_facture_and_receives_the_next_invoice_over_smtp
     code = re.search(r" : (\d{6})\. ", body(message)).group(1)
     page.get_by_label("Code reçu").fill(f"{(int(code) + 1) % 1_000_000:06d}")
     page.get_by_role("button", name="Valider").click()
-    assert page.locator("#id_code_error").inner_text() == "Code incorrect : encore 4 essais"
+    expect(page.locator("#id_code_error")).to_have_text("Code incorrect : encore 4 essais")
     shoot(page, "code-error")
     page.get_by_label("Code reçu").fill(code)
     page.get_by_role("button", name="Valider").click()
-    assert "L'e-mail de facturation est modifié" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("L'e-mail de facturation est modifié")
     assert [m["To"] for m in smtp.messages[1:]] == [account.email]  # the old address is told
 
     page.get_by_role("link", name="Modifier la réception des factures").click()
@@ -128,7 +129,7 @@ def test_the_holder_opts_in_to_e_facture_and_receives_the_next_invoice_over_smtp
     assert pdf.get_filename() == f"facture-{december.number}-2026-12-01.pdf"
     link = re.search(r"Voir la facture : http://127\.0\.0\.1:8000(\S+)", body(text)).group(1)
     page.goto(live_server.url + link)
-    assert page.get_by_role("heading", level=1).inner_text() == f"Facture {december.number}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Facture {december.number}")
 
 
 def test_a_business_holder_invites_an_accountant_who_reads_invoices_and_changes_nothing(
@@ -148,12 +149,13 @@ def test_a_business_holder_invites_an_accountant_who_reads_invoices_and_changes_
     shoot(holder, "invite")
     mail.outbox.clear()
     holder.get_by_role("button", name="Envoyer l'invitation").click()
-    assert "Invitation envoyée à compta@cabinet-durand.fr." in holder.get_by_role("status").inner_text()
+    expect(holder.get_by_role("status")).to_contain_text("Invitation envoyée à compta@cabinet-durand.fr.")
     row = holder.get_by_role("row").filter(has_text="compta@cabinet-durand.fr")
-    assert "Comptable" in row.inner_text() and "Invitation envoyée" in row.inner_text()
+    expect(row).to_contain_text("Comptable")
+    expect(row).to_contain_text("Invitation envoyée")
     shoot(holder, "people")
     holder.get_by_role("link", name="Retirer l'accès de compta@cabinet-durand.fr").click()
-    assert holder.get_by_role("button", name="Retirer l'accès").is_visible()
+    expect(holder.get_by_role("button", name="Retirer l'accès")).to_be_visible()
     shoot(holder, "remove")
     holder.get_by_role("link", name="Annuler").click()  # she stays: nothing removed until the button
     holder.context.close()
@@ -162,21 +164,21 @@ def test_a_business_holder_invites_an_accountant_who_reads_invoices_and_changes_
     link = re.search(r"http://127\.0\.0\.1:8000(/compte/invitation/\S+/)", invitation.body).group(1)
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"]).new_page()
     page.goto(live_server.url + link)
-    assert page.get_by_role("heading", level=1).inner_text() == "Bienvenue dans l'espace client"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bienvenue dans l'espace client")
     page.get_by_label("Choisissez votre mot de passe").fill("12345678")
     page.get_by_label("Confirmez-le").fill("12345678")
     page.get_by_role("button", name="Enregistrer et me connecter").click()
-    assert "trop court" in page.locator("#id_new_password1_error").inner_text()
+    expect(page.locator("#id_new_password1_error")).to_contain_text("trop court")
     shoot(page, "invitation-password")
     page.get_by_label("Choisissez votre mot de passe").fill(NEW_PASSWORD)
     page.get_by_label("Confirmez-le").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Enregistrer et me connecter").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Nadia"
-    assert "Comptable" in page.locator(".who-role").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Nadia")
+    expect(page.locator(".who-role")).to_contain_text("Comptable")
 
     page.get_by_role("navigation").get_by_role("link", name="Factures et paiements").click()
     november = Invoice.objects.get(billing_account=garage)
-    assert page.get_by_role("link", name=f"Facture {november.number}").is_visible()
+    expect(page.get_by_role("link", name=f"Facture {november.number}")).to_be_visible()
     shoot(page, "accountant-invoices")
 
     page.get_by_role("navigation").get_by_role("link", name="Mon compte").click()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from telcobill.customers.models import ProvisioningOrder
 from telcobill.payments.models import DunningStatus, TransferStatus
@@ -68,8 +69,8 @@ def _walk(browser, live_server, books):
     box.get_by_role("link", name="Suspensions à décider").click()
     camille_invoice = invoices(books["camille"])[0]  # November
     row = page.locator("#result_list tbody tr", has_text=camille_invoice.number)
-    assert row.locator("td.field-days_late").inner_text() == "32"
-    assert row.locator("td.field-amount_due_").inner_text() == "10,99\u00a0€"
+    expect(row.locator("td.field-days_late")).to_have_text("32")
+    expect(row.locator("td.field-amount_due_")).to_have_text("10,99\u00a0€")
     shot(page, "dunning-queue")
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label="Approuver la suspension")
@@ -109,7 +110,7 @@ def _walk(browser, live_server, books):
         ["31 à 60 jours", "2", "21,98\u00a0€", "28,6 %"], ["61 à 90 jours", "1", "10,99\u00a0€", "14,3 %"],
         ["Plus de 90 jours", "1", "10,99\u00a0€", "14,3 %"]]
     assert page.locator("#buckets tfoot").inner_text().split("\t") == ["Total", "7", "76,93\u00a0€", "100 %"]
-    assert "Les écritures se rapprochent au centime" in page.locator("#reconciliation").inner_text()
+    expect(page.locator("#reconciliation")).to_contain_text("Les écritures se rapprochent au centime")
     shot(page, "receivables")
     page.get_by_role("textbox", name="Situation au").fill("2026-11-20")
     page.get_by_role("button", name="Afficher").click()

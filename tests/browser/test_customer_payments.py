@@ -15,6 +15,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from telcobill.customers.models import AuditEvent, PaymentMethod, Role
 from telcobill.payments.models import CardPayment, Mandate
@@ -61,13 +62,13 @@ def test_a_customer_sets_up_direct_debit_with_the_code_sent_by_email(browser, li
     navigation = page.get_by_role("navigation", name="Navigation principale")
     navigation.get_by_role("link", name="Factures et paiements").click()
     page.get_by_role("link", name="Mes paiements").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes paiements"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes paiements")
     shoot(page, "payments-timeline")
     # On the way, what paying in several times would be (not confirmed).
     page.get_by_role("link", name="Payer en plusieurs fois").click()
     shoot(page, "payment-plan-choices")
     page.get_by_role("button", name="Voir l'échéancier").click()
-    assert page.get_by_role("button", name="Confirmer l'échéancier").is_visible()
+    expect(page.get_by_role("button", name="Confirmer l'échéancier")).to_be_visible()
     shoot(page, "payment-plan-schedule")
     page.get_by_role("link", name="← Mes paiements").click()
 
@@ -87,7 +88,7 @@ def test_a_customer_sets_up_direct_debit_with_the_code_sent_by_email(browser, li
     page.get_by_label("IBAN").fill(NEW_IBAN)
     page.get_by_label("J'autorise le prélèvement").check()
     page.get_by_role("button", name="Recevoir le code de confirmation").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Confirmez le nouveau compte"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirmez le nouveau compte")
     assert "c•••••@example.org" in page.inner_text("main")
     shoot(page, "debit-code")
 
@@ -174,7 +175,7 @@ def test_a_customer_pays_a_rejected_debit_by_card(browser, live_server, lea, pro
     shoot(page, "payments-rejected")
 
     page.get_by_role("link", name=f"Payer par carte {invoice.number}").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Payer par carte"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Payer par carte")
     shoot(page, "pay-by-card")
 
     provider.answer("POST", "/v1/checkout/sessions", {
@@ -196,7 +197,7 @@ def test_a_customer_pays_a_rejected_debit_by_card(browser, live_server, lea, pro
     page.get_by_role("link", name="Payer").click()
     assert page.url == f"{live_server.url}/factures/?carte=payee"
     assert page.get_by_role("status").first.inner_text().startswith("Merci : votre paiement par carte est accepté.")
-    assert page.get_by_role("row").filter(has_text=invoice.number).get_by_text("Payée").is_visible()
+    expect(page.get_by_role("row").filter(has_text=invoice.number).get_by_text("Payée")).to_be_visible()
     shoot(page, "invoices-card-paid")
 
     page.get_by_role("link", name="Mes paiements").click()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from facturx import get_xml_from_pdf
+from playwright.sync_api import expect
 
 from telcobill.billing.models import Invoice
 from tests.browser.conftest import sign_in
@@ -29,15 +30,15 @@ def test_a_customer_finds_and_downloads_their_invoices(browser, live_server, cam
     shots = Path(os.environ.get("TELCOBILL_SCREENSHOTS", tmp_path))
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS[width], accept_downloads=True).new_page()
     sign_in(page, live_server.url, "camille.martin@example.org")
-    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Camille"
-    assert "32,97\u00a0€" in page.get_by_role("region", name="Reste à payer").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Camille")
+    expect(page.get_by_role("region", name="Reste à payer")).to_contain_text("32,97\u00a0€")
     page.screenshot(path=str(shots / f"portal-home-{width}.png"), full_page=True)
 
     page.get_by_role("navigation").get_by_role("link", name="Factures et paiements").click()
     page.get_by_label("Année").select_option("2026")
     page.get_by_role("button", name="Afficher").click()
     november = Invoice.objects.get(billing_account=family[0], cycle="2026-11")
-    assert page.get_by_role("link", name=f"Facture {november.number}").is_visible()
+    expect(page.get_by_role("link", name=f"Facture {november.number}")).to_be_visible()
     page.screenshot(path=str(shots / f"portal-invoices-{width}.png"), full_page=True)
 
     with page.expect_download() as download:
@@ -46,7 +47,7 @@ def test_a_customer_finds_and_downloads_their_invoices(browser, live_server, cam
     assert len(archive.namelist()) == 3
 
     page.get_by_role("link", name=f"Facture {november.number}").click()
-    assert page.get_by_role("heading", level=1).inner_text() == f"Facture {november.number}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Facture {november.number}")
     page.screenshot(path=str(shots / f"portal-invoice-{width}.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger (PDF)").click()
@@ -62,5 +63,5 @@ def test_a_customer_with_only_a_mobile_signs_in_with_it(browser, live_server, fa
     Access.objects.create(person=karim, customer=family[0].customer, role=Role.HOLDER)
     page = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"]).new_page()
     sign_in(page, live_server.url, "06 98 76 54 32")
-    assert page.get_by_role("heading", level=1).inner_text() == "Bonjour Karim"
-    assert "32,97\u00a0€" in page.get_by_role("region", name="Reste à payer").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Karim")
+    expect(page.get_by_role("region", name="Reste à payer")).to_contain_text("32,97\u00a0€")

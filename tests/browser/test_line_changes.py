@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from telcobill.customers.models import ProvisioningOrder
 from tests.browser.conftest import sign_in
@@ -29,11 +30,11 @@ def test_change_a_plan_and_see_the_preview(browser, live_server, camille, family
     sign_in(page, live_server.url, "camille.martin@example.org")
 
     page.get_by_role("navigation").get_by_role("link", name="Mes lignes").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Mes lignes"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes lignes")
     page.screenshot(path=str(shots / f"lines-list-{width}.png"), full_page=True)
 
     page.get_by_role("link", name="06 12 34 56 78").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Ligne 06 12 34 56 78"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ligne 06 12 34 56 78")
     page.screenshot(path=str(shots / f"line-{width}.png"), full_page=True)
 
     page.get_by_role("link", name="Changer de forfait").click()
@@ -51,6 +52,6 @@ def test_change_a_plan_and_see_the_preview(browser, live_server, camille, family
 
     page.get_by_role("button", name="Confirmer : passer au Forfait L").click()
     assert "passe au Forfait L le 16 nov. 2026" in page.get_by_role("status").first.inner_text().replace("\u00a0", " ")
-    assert page.locator(".facts").get_by_text("Forfait L", exact=True).is_visible()
+    expect(page.locator(".facts").get_by_text("Forfait L", exact=True)).to_be_visible()
     page.screenshot(path=str(shots / f"line-plan-done-{width}.png"), full_page=True)
     assert ProvisioningOrder.objects.get(line=family[1]).payload["plan"] == "PLAN-L"

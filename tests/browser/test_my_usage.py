@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.portal.usage.conftest import camille, camille_line, story  # noqa: F401 (fixtures)
@@ -24,8 +25,8 @@ def test_a_customer_follows_their_usage(browser, live_server, transactional_db, 
     sign_in(page, live_server.url, "camille.martin@example.org")
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ma conso").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Ma conso 06\u00a012\u00a034\u00a056\u00a078"
-    assert "2,40\u00a0€" in page.get_by_role("region", name="Hors forfait en novembre 2026").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ma conso 06\u00a012\u00a034\u00a056\u00a078")
+    expect(page.get_by_role("region", name="Hors forfait en novembre 2026")).to_contain_text("2,40\u00a0€")
     allowances = re.sub(r"[ \n]+", " ", page.get_by_role("region", name="Mon forfait en novembre 2026").inner_text())
     assert "Internet mobile 80\u00a0Mo sur 100\u00a0Mo 80\u00a0%" in allowances
     page.wait_for_load_state()  # the stylesheets too
@@ -42,7 +43,7 @@ def test_a_customer_follows_their_usage(browser, live_server, transactional_db, 
     page.get_by_label("Type").select_option("appels")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url(re.compile(r"mois=2026-10&type=appels"))
-    assert page.get_by_role("heading", name="3 communications en octobre 2026").is_visible()
+    expect(page.get_by_role("heading", name="3 communications en octobre 2026")).to_be_visible()
     page.wait_for_load_state()
     page.screenshot(path=str(shots / f"usage-itemized-{width}.png"), full_page=True)
     with page.expect_download() as download:

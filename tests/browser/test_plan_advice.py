@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from telcobill.usage.models import PlanAdvice
 from tests.browser.conftest import sign_in
@@ -42,7 +43,7 @@ def test_read_the_advice_and_preview_the_plan_it_suggests(browser, live_server, 
         "Ligne 06 12 34 56 78 : avec Forfait L, vous auriez économisé 2,99 € par mois.")
     alert.get_by_role("link", name="Voir le conseil forfait").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Conseil forfait"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conseil forfait")
     headline = page.get_by_role("region", name="Avec Forfait L, vous auriez payé moins").inner_text()
     assert "59,97 € au lieu de 68,95 €" in headline.replace("\u00a0", " ")
     rows = page.get_by_role("region", name="Les offres comparées").get_by_role("row")

@@ -1,6 +1,7 @@
 """What a person sees: the sign-in page on a phone, and staff reaching the back office."""
 
 import pytest
+from playwright.sync_api import expect
 
 from telcobill.customers.models import Access, Customer, Person
 
@@ -18,16 +19,16 @@ def people(transactional_db):
 def test_a_customer_signs_in_from_a_phone(page, live_server, people, tmp_path):
     page.goto(live_server.url + "/")
     assert page.url == live_server.url + "/connexion/?next=/"
-    assert page.get_by_role("heading").first.inner_text() == "Bienvenue dans votre espace client"
+    expect(page.get_by_role("heading").first).to_have_text("Bienvenue dans votre espace client")
     page.get_by_label("Adresse e-mail ou numéro de mobile").fill("lea.dubois@example.org")
     page.get_by_label("Mot de passe").fill("wrong password")
     page.get_by_role("button", name="Se connecter").click()
-    assert "Identifiant ou mot de passe incorrect" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Identifiant ou mot de passe incorrect")
     page.screenshot(path=str(tmp_path / "sign-in-error.png"), full_page=True)
 
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_role("heading").first.inner_text() == "Bonjour Léa"
+    expect(page.get_by_role("heading").first).to_have_text("Bonjour Léa")
     assert "C000001 · Titulaire" in page.content()
 
 

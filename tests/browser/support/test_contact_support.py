@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from telcobill.support.models import Conversation, ConversationStatus
 from tests.browser.conftest import sign_in
@@ -35,18 +36,18 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
     customer = browser.new_context(locale="fr-FR", viewport=WIDTHS["phone"]).new_page()
     sign_in(customer, live_server.url, "camille.martin@example.org")
     customer.get_by_role("navigation").get_by_role("link", name="Aide et contact").click()
-    assert customer.get_by_role("heading", level=1).inner_text() == "Aide et contact"
+    expect(customer.get_by_role("heading", level=1)).to_have_text("Aide et contact")
     assert customer.get_by_role("link", name="3900").get_attribute("href") == "tel:3900"
     shoot(customer, "help")
 
     customer.get_by_role("link", name="Comprendre ma facture").click()
-    assert customer.get_by_role("heading", level=1).inner_text() == "Comprendre ma facture"
+    expect(customer.get_by_role("heading", level=1)).to_have_text("Comprendre ma facture")
     shoot(customer, "tutorial")
 
     customer.get_by_role("link", name="Écrire au service client").click()
     customer.get_by_role("button", name="Envoyer ma demande").click()
-    assert customer.locator("#id_category_error").inner_text() == "Choisissez le sujet de votre demande."
-    assert customer.locator("#id_body_error").inner_text() == "Écrivez votre message."
+    expect(customer.locator("#id_category_error")).to_have_text("Choisissez le sujet de votre demande.")
+    expect(customer.locator("#id_body_error")).to_have_text("Écrivez votre message.")
     assert customer.get_by_label("Votre message").get_attribute("aria-invalid") == "true"
     shoot(customer, "contact-errors")
 
@@ -57,8 +58,8 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
     customer.get_by_role("button", name="Envoyer ma demande").click()
     conversation = Conversation.objects.get()
     assert customer.url == f"{live_server.url}/aide/demandes/{conversation.pk}/"
-    assert customer.get_by_role("status").inner_text() == f"Votre demande n° {conversation.pk} est envoyée."
-    assert customer.locator(".thread-head .status").inner_text() == "Nouvelle"
+    expect(customer.get_by_role("status")).to_have_text(f"Votre demande n° {conversation.pk} est envoyée.")
+    expect(customer.locator(".thread-head .status")).to_have_text("Nouvelle")
     shoot(customer, "thread-sent")
 
     # The agent, in another browser: the dashboard counts it, the inbox lists it.
@@ -71,9 +72,9 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
     waiting.get_by_role("link", name="Nouvelles, à attribuer").click()
     shoot(desk, "agent-inbox", back_to="desktop")
     desk.get_by_role("link", name=f"Demande {conversation.pk}").click()
-    assert "ma facture de novembre a augmenté de 5 €" in desk.locator(".bo-thread").inner_text()
+    expect(desk.locator(".bo-thread")).to_contain_text("ma facture de novembre a augmenté de 5 €")
     desk.get_by_role("button", name="Prendre la demande").click()
-    assert desk.locator(".messagelist").inner_text() == f"Vous avez pris la demande n° {conversation.pk}."
+    expect(desk.locator(".messagelist")).to_have_text(f"Vous avez pris la demande n° {conversation.pk}.")
     desk.get_by_label("Réponse type").select_option(label="Facture : le prorata d'un changement d'offre (Facture)")
     desk.get_by_role("button", name="Remplir la réponse").click()
     reply = desk.get_by_label("Réponse au client")
@@ -81,7 +82,7 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
     shoot(desk, "agent-conversation", back_to="desktop")
     reply.fill(reply.input_value() + "\nSam")
     desk.get_by_role("button", name="Envoyer la réponse").click()
-    assert desk.locator(".messagelist").inner_text() == "Réponse envoyée : le client est prévenu par e-mail."
+    expect(desk.locator(".messagelist")).to_have_text("Réponse envoyée : le client est prévenu par e-mail.")
     shoot(desk, "agent-answered", back_to="desktop")
 
     [email] = mail.outbox
@@ -91,26 +92,26 @@ def test_contact_support_and_see_the_agents_reply(browser, live_server, starter,
 
     # Camille reads the answer, replies, and closes the request.
     customer.reload()
-    assert customer.locator(".thread-head .status").inner_text() == "En attente de votre réponse"
+    expect(customer.locator(".thread-head .status")).to_have_text("En attente de votre réponse")
     answer = customer.locator(".bubble.theirs")
-    assert answer.locator(".from strong").inner_text() == "Sam · Service client"
+    expect(answer.locator(".from strong")).to_have_text("Sam · Service client")
     assert answer.locator(".text").inner_text().startswith("Bonjour Camille,\n\nVotre facture est plus élevée")
-    assert "Sam, du service client, s'occupe de votre demande." in customer.locator(".thread").inner_text()
+    expect(customer.locator(".thread")).to_contain_text("Sam, du service client, s'occupe de votre demande.")
     shoot(customer, "thread-answered")
 
     customer.get_by_label("Votre message").fill("Merci, c'est clair.")
     customer.get_by_role("button", name="Envoyer", exact=True).click()
-    assert customer.locator(".thread-head .status").inner_text() == "En cours"
+    expect(customer.locator(".thread-head .status")).to_have_text("En cours")
     customer.get_by_role("button", name="Ma question est réglée : clore la demande").click()
-    assert customer.locator(".thread-head .status").inner_text() == "Close"
+    expect(customer.locator(".thread-head .status")).to_have_text("Close")
     conversation.refresh_from_db()
     assert conversation.status == ConversationStatus.CLOSED
     shoot(customer, "thread-closed")
 
     customer.get_by_role("link", name="Mes demandes").first.click()
-    assert customer.get_by_role("heading", level=1).inner_text() == "Mes demandes"
+    expect(customer.get_by_role("heading", level=1)).to_have_text("Mes demandes")
     shoot(customer, "history")
 
     customer.get_by_role("navigation").get_by_role("link", name="Aide et contact").click()
-    assert customer.locator("#mine-title").inner_text() == "Mes demandes"
+    expect(customer.locator("#mine-title")).to_have_text("Mes demandes")
     shoot(customer, "help-with-requests")
