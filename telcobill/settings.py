@@ -218,6 +218,19 @@ BILLING = {
     "schematron": env_bool("TELCOBILL_SCHEMATRON", True),
 }
 
+# --- E-invoicing, e-reporting, paper, archive ------------------------------------------------
+EINVOICING = {
+    # Each platform's file exchange lives under <dir>/<platform code>/ unless it names its own.
+    "dir": Path(env("TELCOBILL_EINVOICING_DIR", str(DATA_DIR / "einvoicing"))),
+    # E-reporting cadence follows the operator's VAT regime (RULES.md, "check"): "decade" for the
+    # réel normal mensuel (transactions every ten days, payments monthly), "month" otherwise.
+    "ereporting_cadence": env("TELCOBILL_EREPORTING_CADENCE", "decade"),
+    # Where print batches for the mail house are written (relative to DOCUMENTS_DIR).
+    "print_dir": "print",
+}
+# The 10-year archive: write-once copies of every issued document and its lifecycle events.
+ARCHIVE_DIR = Path(env("TELCOBILL_ARCHIVE_DIR", str(DATA_DIR / "archive")))
+
 # --- Payments --------------------------------------------------------------------------------
 PAYMENTS = {
     # A direct debit is collected at least this many days after its invoice (the invoice is the

@@ -74,6 +74,14 @@ class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Virement")
 
 
+class EInvoiceSyntax(models.TextChoices):
+    """How a business's invoices travel to its plateforme agréée (documents.Delivery)."""
+
+    FACTURX = "facturx", _("Factur-X (PDF avec XML CII)")
+    UBL = "ubl", _("UBL 2.1")
+    CII = "cii", _("CII seul (XML)")
+
+
 class BillingAccount(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="billing_accounts")
     number = models.CharField(_("compte de facturation"), max_length=20, unique=True)
@@ -104,6 +112,8 @@ class BillingAccount(models.Model):
     electronic_address_scheme = models.CharField(_("schéma d'adresse électronique"), max_length=4, blank=True,
                                                  default="0225")
     electronic_address = models.CharField(_("adresse électronique"), max_length=100, blank=True)
+    einvoice_syntax = models.CharField(_("format de facture électronique"), max_length=8,
+                                       choices=EInvoiceSyntax.choices, default=EInvoiceSyntax.FACTURX)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -2,9 +2,17 @@
 
 from django_tasks import task
 
+from .services.delivery import deposit_pending, prepare_deliveries
 from .services.render import render_documents
 
 
 @task()
 def render_documents_task(invoice_ids: list[int]) -> int:
     return render_documents(invoice_ids)
+
+
+@task()
+def deliver_documents_task(invoice_ids: list[int]) -> int:
+    """Business documents to their plateforme agréée, after the issuing transaction committed."""
+    prepare_deliveries(invoice_ids)
+    return deposit_pending()

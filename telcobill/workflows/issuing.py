@@ -8,7 +8,7 @@ from django.db import transaction
 
 from telcobill.billing.models import Invoice
 from telcobill.billing.services.issue import issue_documents
-from telcobill.documents.tasks import render_documents_task
+from telcobill.documents.tasks import deliver_documents_task, render_documents_task
 from telcobill.payments.services import ledger
 from telcobill.payments.services.collections import plan_collections
 from telcobill.payments.tasks import charge_saved_cards_task
@@ -30,6 +30,8 @@ def issue_and_store(drafts: list[Invoice], *, issue_date: date, now: datetime) -
             # what the credit left open).
             plan_collections(ids)
             transaction.on_commit(lambda: render_documents_task.enqueue(ids), robust=True)
+            # Business documents go to their plateforme agréée (nothing happens without a platform).
+            transaction.on_commit(lambda: deliver_documents_task.enqueue(ids), robust=True)
             # Accounts paying by a saved card are charged once the invoices exist for sure.
             transaction.on_commit(lambda: charge_saved_cards_task.enqueue(ids), robust=True)
             # Paperless accounts get an e-mail at each new invoice (once; PDF attached on request).

@@ -31,3 +31,14 @@ def xml_of(number: str) -> bytes:
     if invoice is None:
         raise NotFound(f"no issued document numbered {number}")
     return bytes(file_of(invoice).xml)
+
+
+def ubl_of(number: str) -> bytes:
+    """The UBL 2.1 XML of an issued document, built from the stored document (the same bytes at
+    each call: the builder is deterministic, the document immutable)."""
+    from ..ubl import build_ubl
+
+    invoice = Invoice.objects.filter(number=number, status=InvoiceStatus.ISSUED).first()
+    if invoice is None:
+        raise NotFound(f"no issued document numbered {number}")
+    return build_ubl(document_of(invoice))

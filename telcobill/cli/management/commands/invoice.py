@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from telcobill.billing.models import Invoice
 from telcobill.cli.base import refusals_as_errors
 from telcobill.documents.services.render import pdf_of
-from telcobill.documents.services.xml import xml_of
+from telcobill.documents.services.xml import ubl_of, xml_of
 from telcobill.errors import NotFound
 from telcobill.workflows.credit_note import credit_invoice
 
@@ -23,8 +23,9 @@ class Command(BaseCommand):
         pdf = sub.add_parser("pdf", help="write the Factur-X PDF of a document")
         pdf.add_argument("number")
         pdf.add_argument("-o", "--output", required=True, help="file to write ('-' for standard output)")
-        xml = sub.add_parser("xml", help="print the CII XML of a document")
+        xml = sub.add_parser("xml", help="print the XML of a document (CII as issued, or UBL 2.1)")
         xml.add_argument("number")
+        xml.add_argument("--syntax", choices=["cii", "ubl"], default="cii")
         xml.add_argument("-o", "--output", default="-")
         show = sub.add_parser("show", help="print a document's lines and totals")
         show.add_argument("number")
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         if action == "pdf":
             self._write(pdf_of(number), options["output"])
         elif action == "xml":
-            self._write(xml_of(number), options["output"])
+            self._write(ubl_of(number) if options["syntax"] == "ubl" else xml_of(number), options["output"])
         elif action == "show":
             self._show(number)
         else:
