@@ -98,12 +98,12 @@ class Delivery(models.Model):
     status = models.CharField(_("dernier statut"), max_length=3, choices=LifecycleStatus.choices, blank=True)
     status_at = models.DateTimeField(null=True, blank=True)
     problem = models.CharField(_("motif"), max_length=500, blank=True)  # refusal reason or what blocks
-    file_name = models.CharField(max_length=200, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    file_name = models.CharField(_("fichier déposé"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("dépôts"), default=0)
     deposited_at = models.DateTimeField(null=True, blank=True)
     # A refused document is handled by staff (corrected and deposited again, or credited).
     handled_at = models.DateTimeField(null=True, blank=True)
-    handled_by = models.CharField(max_length=150, blank=True)
+    handled_by = models.CharField(_("traitée par"), max_length=150, blank=True)
     handling_note = models.CharField(_("suite donnée"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

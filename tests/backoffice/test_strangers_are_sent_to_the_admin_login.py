@@ -18,6 +18,11 @@ PAGES = [
     ("post", "backoffice:billrun_approve", ["2026-11"]),
     ("get", "backoffice:document_pdf", [NUMBER]),
     ("get", "backoffice:document_xml", [NUMBER]),
+    ("get", "backoffice:document_ubl", [NUMBER]),
+    ("get", "backoffice:ereport_file", [1]),
+    ("get", "backoffice:print_batch_file", ["2026-11", "pdf"]),
+    ("get", "admin:documents_delivery_changelist", []),
+    ("get", "admin:documents_ereport_changelist", []),
     ("get", "backoffice:credit_note", [NUMBER]),
     ("post", "backoffice:credit_note", [NUMBER]),
     ("get", "backoffice:line_suspend", []),
@@ -69,6 +74,9 @@ def test_staff_without_the_billing_permissions_is_refused(client, django_user_mo
     assert client.get(reverse("backoffice:billrun_list")).status_code == 403
     assert client.post(reverse("backoffice:billrun_start"), ACTION_DATA).status_code == 403
     assert client.get(reverse("backoffice:document_pdf", args=[NUMBER])).status_code == 403
+    assert client.get(reverse("backoffice:document_ubl", args=[NUMBER])).status_code == 403
+    assert client.get(reverse("backoffice:ereport_file", args=[1])).status_code == 403
+    assert client.get(reverse("backoffice:print_batch_file", args=["2026-11", "manifest"])).status_code == 403
     assert client.get(reverse("backoffice:credit_note", args=[NUMBER])).status_code == 403
     assert client.get(reverse("backoffice:line_terminate")).status_code == 403
     assert not BillRun.objects.filter(cycle="2026-12").exists()

@@ -9,42 +9,13 @@ from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from facturx import get_xml_from_pdf
 from lxml import etree
 
-from telcobill.billing.models import Invoice
-from telcobill.documents.models import Delivery, DeliveryState, LifecycleEvent, Platform
+from telcobill.documents.models import Delivery, DeliveryState, LifecycleEvent
 from telcobill.documents.services import delivery as deliveries
 from telcobill.payments.services import ledger
-from telcobill.workflows.lines import activate_line
-from tests.factories import make_business, make_individual
-
-
-@pytest.fixture
-def platform(db, tmp_path):
-    return Platform.objects.create(code="pa-test", name="PA de test", exchange_dir=str(tmp_path / "pa"),
-                                   is_default=True)
-
-
-@pytest.fixture
-def issued(catalogue, bill, platform):
-    person = make_individual("Léa Dubois")
-    company = make_business("Menuiserie Atlantique SAS")
-    ubl = make_business("Cabinet Durand", siren="552100554")
-    ubl.einvoice_syntax = "ubl"
-    ubl.save()
-    abroad = make_business("Brasserie de Liège", siren="381034214")
-    abroad.country_code, abroad.postcode, abroad.city = "BE", "4000", "Liège"
-    abroad.save()
-    activate_line(account=person, msisdn="0612345678", plan_code="PLAN-L", on=date(2026, 10, 12))
-    activate_line(account=company, msisdn="0698765432", plan_code="PRO", on=date(2026, 10, 1))
-    activate_line(account=ubl, msisdn="0698765434", plan_code="PRO", on=date(2026, 10, 1))
-    activate_line(account=abroad, msisdn="0698765435", plan_code="PRO", on=date(2026, 10, 1))
-    bill("2026-11")
-    return {name: Invoice.objects.get(billing_account=account)
-            for name, account in [("person", person), ("company", company), ("ubl", ubl), ("abroad", abroad)]}
 
 
 def _status(platform, name, **body):
@@ -57,9 +28,9 @@ def _events(invoice):
     return [(e.status, e.by_operator, e.reason_code) for e in LifecycleEvent.objects.filter(delivery__invoice=invoice)]
 
 
-def test_the_bill_run_deposits_business_documents_only_in_the_syntax_each_account_chose(issued, platform):
+def test_the_bill_run_deposits_business_documents_only_in_the_syntax_each_account_chose(delivered, platform):
     outbox = Path(platform.exchange_dir) / "outbox"
-    company, ubl = issued["company"], issued["ubl"]
+    company, ubl = delivered["company"], delivered["ubl"]
     assert sorted(p.name for p in outbox.iterdir()) == sorted([f"{company.number}.pdf", f"{ubl.number}.xml"])
     # Factur-X: the PDF carries the CII as issued; UBL: an Invoice document of the same number.
     _, cii = get_xml_from_pdf((outbox / f"{company.number}.pdf").read_bytes(), check_xsd=False)
@@ -68,15 +39,15 @@ def test_the_bill_run_deposits_business_documents_only_in_the_syntax_each_accoun
     assert etree.QName(root).localname == "Invoice"
     assert root.findtext("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}ID") == ubl.number
     # Consumers are e-reported, a buyer established abroad is not routed through a French platform.
-    assert not Delivery.objects.filter(invoice__in=[issued["person"], issued["abroad"]]).exists()
+    assert not Delivery.objects.filter(invoice__in=[delivered["person"], delivered["abroad"]]).exists()
     delivery = Delivery.objects.get(invoice=company)
     assert (delivery.state, delivery.status, delivery.attempts, delivery.routing_scheme,
             delivery.routing_address) == ("deposited", "200", 1, "0225", "443061841")
     assert _events(company) == [("200", True, "")]
 
 
-def test_statuses_are_read_back_once_and_the_last_one_decides(issued, platform):
-    company = issued["company"]
+def test_statuses_are_read_back_once_and_the_last_one_decides(delivered, platform):
+    company = delivered["company"]
     for code, hour in [("201", 9), ("202", 10), ("203", 11), ("205", 15)]:
         _status(platform, f"st-{code}.json", message_id=f"PA-{code}", document=company.number, status=code,
                 at=f"2026-11-02T{hour:02d}:00:00+01:00")
@@ -94,8 +65,8 @@ def test_statuses_are_read_back_once_and_the_last_one_decides(issued, platform):
     assert (deliveries.read_statuses().recorded, LifecycleEvent.objects.filter(delivery=delivery).count()) == (0, 5)
 
 
-def test_a_refusal_waits_in_the_staff_queue_with_its_reason_and_is_deposited_again(issued, platform):
-    company = issued["company"]
+def test_a_refusal_waits_in_the_staff_queue_with_its_reason_and_is_deposited_again(delivered, platform):
+    company = delivered["company"]
     _status(platform, "refus.json", message_id="PA-9", document=company.number, status="210",
             at="2026-11-03T08:30:00+01:00", reason_code="ROUTAGE_ERR",
             reason="Adresse électronique inconnue de l'annuaire")
@@ -120,8 +91,8 @@ def test_a_refusal_waits_in_the_staff_queue_with_its_reason_and_is_deposited_aga
     assert list(deliveries.refused_queue()) == []
 
 
-def test_bad_status_files_are_set_aside_with_what_is_wrong_and_the_good_ones_kept(issued, platform):
-    company = issued["company"]
+def test_bad_status_files_are_set_aside_with_what_is_wrong_and_the_good_ones_kept(delivered, platform):
+    company = delivered["company"]
     _status(platform, "a-good.json", message_id="PA-1", document=company.number, status="202",
             at="2026-11-02T09:00:00+01:00")
     _status(platform, "b-nostatus.json", message_id="PA-2", document=company.number, at="2026-11-02T09:00:00+01:00")
@@ -150,8 +121,8 @@ def test_bad_status_files_are_set_aside_with_what_is_wrong_and_the_good_ones_kep
     assert Delivery.objects.get(invoice=company).status == "202"
 
 
-def test_the_operator_reports_encaissee_when_the_ledger_says_paid(issued, platform):
-    company = issued["company"]
+def test_the_operator_reports_encaissee_when_the_ledger_says_paid(delivered, platform):
+    company = delivered["company"]
     assert deliveries.report_paid() == 0  # not paid yet
     ledger.record_payment(company.billing_account, amount=company.total_gross - Decimal("0.01"),
                           on=date(2026, 11, 20), method="transfer", reference="VIR-1", label="Virement")
@@ -168,8 +139,8 @@ def test_the_operator_reports_encaissee_when_the_ledger_says_paid(issued, platfo
                     "at": "2026-11-24T12:00:00+00:00", "reason_code": "", "reason": ""}
 
 
-def test_the_cli_syncs_lists_the_queue_and_prints_a_timeline(issued, platform):
-    company = issued["company"]
+def test_the_cli_syncs_lists_the_queue_and_prints_a_timeline(delivered, platform):
+    company = delivered["company"]
     _status(platform, "refus.json", message_id="PA-9", document=company.number, status="210",
             at="2026-11-03T08:30:00+01:00", reason_code="DOUBLON", reason="Déjà reçue")
     out = StringIO()

@@ -59,7 +59,7 @@ def test_invoices_balance_and_documents_through_the_api(client, family, holder, 
 def test_a_stranger_gets_404_and_a_line_user_403(client, family, holder, stranger, api):
     token = token_for(client, "paul.moreau@example.com").json()["token"]
     mine = Invoice.objects.filter(billing_account=family[0]).first().number
-    for path in (f"/invoices/{mine}", f"/invoices/{mine}/pdf", f"/invoices/{mine}/xml",
+    for path in (f"/invoices/{mine}", f"/invoices/{mine}/pdf", f"/invoices/{mine}/xml", f"/invoices/{mine}/ubl",
                  f"/lines/{family[1].pk}/usage"):
         assert api(token, path).status_code == 404
     user = person("leo.martin@example.org", family[0].customer, Role.LINE_USER, line=family[1])

@@ -57,7 +57,7 @@ def test_a_pdf_is_that_invoice_and_a_year_zip_holds_each_one(family, holder, sig
 def test_a_stranger_gets_404_on_every_document_route(family, holder, stranger, signed_in):
     mine = Invoice.objects.filter(billing_account=family[0]).first()
     client = signed_in(stranger)
-    for route in ("portal:invoice", "portal:invoice_pdf", "portal:invoice_xml"):
+    for route in ("portal:invoice", "portal:invoice_pdf", "portal:invoice_xml", "portal:invoice_ubl"):
         assert client.get(reverse(route, args=[mine.number])).status_code == 404
     assert numbers(client.get(reverse("portal:invoices"))) == [
         Invoice.objects.get(billing_account__customer__name="Garage Moreau SARL").number]

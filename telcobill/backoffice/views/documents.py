@@ -1,11 +1,17 @@
-"""Downloads of issued documents: the Factur-X PDF and its CII XML, for staff."""
+"""Downloads for staff: issued documents (the Factur-X PDF, its CII XML, the UBL XML), e-reporting
+files and print batches."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from pathlib import Path
 
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from telcobill.documents.models import EReport, PrintBatch
 from telcobill.documents.services.render import pdf_of
-from telcobill.documents.services.xml import xml_of
+from telcobill.documents.services.xml import ubl_of, xml_of
 from telcobill.errors import NotFound
 
 from ..access import staff_page
@@ -32,3 +38,31 @@ def document_xml(request: HttpRequest, number: str) -> HttpResponse:
         return _attachment(xml_of(number), "application/xml", f"{number}-factur-x.xml")
     except NotFound as exc:
         raise Http404(exc.message) from None
+
+
+@staff_page("billing.view_invoice")
+def document_ubl(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        return _attachment(ubl_of(number), "application/xml", f"{number}-ubl.xml")
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@staff_page("documents.view_ereport")
+def ereport_file(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(EReport, pk=pk)
+    path = settings.EINVOICING["dir"] / "ereporting" / report.file_name
+    if not report.file_name or not path.is_file():
+        raise Http404("the e-reporting file is not on disk")
+    return _attachment(path.read_bytes(), "application/xml", report.file_name)
+
+
+@staff_page("documents.view_printbatch")
+def print_batch_file(request: HttpRequest, cycle: str, what: str) -> HttpResponse:
+    batch = get_object_or_404(PrintBatch, cycle=cycle)
+    relative = batch.pdf_path if what == "pdf" else batch.manifest_path
+    path = Path(settings.DOCUMENTS_DIR) / relative
+    if what not in ("pdf", "manifest") or not relative or not path.is_file():
+        raise Http404("no such file in this print batch")
+    content_type = "application/pdf" if what == "pdf" else "text/csv; charset=utf-8"
+    return _attachment(path.read_bytes(), content_type, path.name)

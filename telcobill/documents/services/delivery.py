@@ -303,10 +303,10 @@ def mark_handled(delivery: Delivery, *, by: str, note: str) -> None:
                                                    handling_note=note.strip()[:300])
 
 
-def timeline(invoice: Invoice) -> list[LifecycleEvent]:
-    """The lifecycle of a document as its customer and staff see it (empty if not delivered)."""
-    delivery = Delivery.objects.filter(invoice=invoice).first()
-    return list(delivery.events.all()) if delivery else []
+def einvoice_of(invoice: Invoice) -> Delivery | None:
+    """The delivery of a document with its lifecycle (`.events`), as its customer and staff see
+    it; None for a document that does not travel through a platform."""
+    return Delivery.objects.filter(invoice=invoice).select_related("platform").prefetch_related("events").first()
 
 
 def delivery_of(number: str) -> Delivery:

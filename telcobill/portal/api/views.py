@@ -3,7 +3,7 @@ lines and this month's consumption."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +14,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from telcobill.documents.models import DocumentFile
+from telcobill.documents.services.delivery import einvoice_of
 from telcobill.documents.services.render import pdf_of
+from telcobill.documents.services.xml import ubl_of
 from telcobill.formats import document_file_name
 from telcobill.payments.services import ledger
 from telcobill.usage.models import LineCounter
@@ -96,9 +98,24 @@ class LineItemOut(Schema):
     vat_category: str
 
 
+class LifecycleEventOut(Schema):
+    status: str  # XP Z12-012 lifecycle code, "200".."213"
+    label: str
+    at: datetime
+    reason: str
+
+
+class EInvoiceOut(Schema):
+    platform: str
+    syntax: str
+    state: str
+    events: list[LifecycleEventOut]
+
+
 class InvoiceDetailOut(InvoiceOut):
     lines: list[LineItemOut]
     corrects: str | None
+    einvoice: EInvoiceOut | None  # business documents delivered through a plateforme agréée
 
 
 @router.get("/invoices/{number}", response=InvoiceDetailOut, tags=["app: invoices"])
@@ -106,7 +123,13 @@ def invoice(request, number: str):
     found = allowed_space(request, "see_invoices")
     document = found.invoice(number)
     status = statuses([document], timezone.localdate())[document.pk]
+    delivery = einvoice_of(document)
+    einvoice = delivery and {
+        "platform": delivery.platform.name, "syntax": delivery.syntax, "state": delivery.state,
+        "events": [{"status": e.status, "label": e.get_status_display(), "at": e.at, "reason": e.reason}
+                   for e in delivery.events.all()]}
     return {**_invoice_out(document, status), "corrects": document.corrects.number if document.corrects_id else None,
+            "einvoice": einvoice,
             "lines": [{"description": ln.description, "msisdn": ln.msisdn, "net_amount": ln.net_amount,
                        "vat_rate": ln.vat_rate, "vat_category": ln.vat_category}
                       for ln in document.lines.order_by("position")]}
@@ -119,6 +142,14 @@ def invoice_pdf(request, number: str):
     document = found.invoice(number)
     return HttpResponse(pdf_of(document.number), content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{document_file_name(document, "pdf")}"'})
+
+
+@router.get("/invoices/{number}/ubl", tags=["app: invoices"], response={200: None})
+def invoice_ubl(request, number: str):
+    """The UBL 2.1 XML (EN 16931), built from the stored document."""
+    found = allowed_space(request, "see_invoices")
+    document = found.invoice(number)
+    return HttpResponse(ubl_of(document.number), content_type="application/xml")
 
 
 @router.get("/invoices/{number}/xml", tags=["app: invoices"], response={200: None})

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:number>/", views.invoice_detail, name="invoice"),
     path("<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("<str:number>/xml/", views.invoice_xml, name="invoice_xml"),
+    path("<str:number>/ubl/", views.invoice_ubl, name="invoice_ubl"),
 ]

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from telcobill.billing.models import DocumentKind
 from telcobill.billing.services.compare import compare, previous_invoice
 from telcobill.documents.models import DocumentFile
+from telcobill.documents.services.delivery import einvoice_of
 from telcobill.documents.services.render import pdf_of
+from telcobill.documents.services.xml import ubl_of
 from telcobill.formats import document_file_name
 from telcobill.money import incl_vat
 
@@ -80,7 +82,7 @@ def invoice_detail(request: HttpRequest, space: Space, number: str) -> HttpRespo
         "previous": previous, "differences": differences,
         "space": space, "invoice": invoice, "status": status, "lines": lines,
         "business": space.customer.is_business, "corrects": invoice.corrects,
-        "credit_notes": space.invoices().filter(corrects=invoice)})
+        "credit_notes": space.invoices().filter(corrects=invoice), "einvoice": einvoice_of(invoice)})
 
 
 @customer_page
@@ -89,6 +91,14 @@ def invoice_pdf(request: HttpRequest, space: Space, number: str) -> HttpResponse
     invoice = space.invoice(number)
     return HttpResponse(pdf_of(invoice.number), content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{document_file_name(invoice, "pdf")}"'})
+
+
+@customer_page
+def invoice_ubl(request: HttpRequest, space: Space, number: str) -> HttpResponse:
+    space.require("see_invoices")
+    invoice = space.invoice(number)
+    return HttpResponse(ubl_of(invoice.number), content_type="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{document_file_name(invoice, "ubl.xml")}"'})
 
 
 @customer_page
