@@ -16,6 +16,7 @@ from lxml import etree
 from telcobill.documents.models import Delivery, DeliveryState, LifecycleEvent
 from telcobill.documents.services import delivery as deliveries
 from telcobill.payments.services import ledger
+from telcobill.workflows.einvoicing import report_paid
 
 
 def _status(platform, name, **body):
@@ -123,14 +124,14 @@ def test_bad_status_files_are_set_aside_with_what_is_wrong_and_the_good_ones_kep
 
 def test_the_operator_reports_encaissee_when_the_ledger_says_paid(delivered, platform):
     company = delivered["company"]
-    assert deliveries.report_paid() == 0  # not paid yet
+    assert report_paid() == 0  # not paid yet
     ledger.record_payment(company.billing_account, amount=company.total_gross - Decimal("0.01"),
                           on=date(2026, 11, 20), method="transfer", reference="VIR-1", label="Virement")
-    assert deliveries.report_paid() == 0  # a cent is still due
+    assert report_paid() == 0  # a cent is still due
     ledger.record_payment(company.billing_account, amount=Decimal("0.01"), on=date(2026, 11, 24),
                           method="transfer", reference="VIR-2", label="Virement")
-    assert deliveries.report_paid(now=datetime(2026, 11, 28, tzinfo=UTC)) == 1
-    assert deliveries.report_paid(now=datetime(2026, 11, 28, tzinfo=UTC)) == 0  # once
+    assert report_paid(now=datetime(2026, 11, 28, tzinfo=UTC)) == 1
+    assert report_paid(now=datetime(2026, 11, 28, tzinfo=UTC)) == 0  # once
     delivery = Delivery.objects.get(invoice=company)
     assert (delivery.state, delivery.status, delivery.status_at) == (
         "paid", "212", datetime(2026, 11, 24, 12, tzinfo=UTC))

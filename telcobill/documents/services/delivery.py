@@ -4,8 +4,8 @@ After a document is issued, `prepare_deliveries` decides whether it travels thro
 (a business buyer established in France; consumers and foreign buyers are e-reported instead),
 in which syntax (the billing account's choice) and to which electronic address (BT-49).
 `deposit_pending` drops it in the platform's outbox; `read_statuses` records what the platform
-says back, each status once; `report_paid` tells the platform "212 Encaissée" when the ledger
-says the invoice is paid (the seller owns that status for services). A refused or rejected
+says back, each status once; `report_paid` tells the platform "212 Encaissée" (the seller owns
+that status for services; workflows/einvoicing.py asks the ledger when). A refused or rejected
 document waits in the staff queue (`refused_queue`) with the platform's reason and what to do.
 """
 
@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import EInvoiceSyntax
 from telcobill.errors import NotAllowed, NotFound
-from telcobill.payments.models import Allocation
-from telcobill.payments.services import ledger
 
 from ..models import Delivery, DeliveryState, LifecycleEvent, LifecycleStatus, Platform
 from ..platforms import BadStatus, FileExchange, StatusReport
@@ -222,52 +219,29 @@ def _record(delivery: Delivery, report: StatusReport, *, by_operator: bool) -> b
     return True
 
 
-def paid_on(invoice: Invoice) -> date | None:
-    """The day the ledger says the invoice was paid in full, or None."""
-    if ledger.open_amount(invoice) != 0:
-        return None
-    return Allocation.objects.filter(target__invoice=invoice).aggregate(day=Max("on"))["day"] or invoice.issue_date
+def waiting_for_payment():
+    """Deposited invoices whose "212 Encaissée" is not reported yet (credit notes are not collected)."""
+    return (Delivery.objects.filter(invoice__kind=DocumentKind.INVOICE, deposited_at__isnull=False)
+            .exclude(state__in=[DeliveryState.PAID, DeliveryState.REFUSED])
+            .exclude(events__status=LifecycleStatus.PAID).select_related("invoice", "platform"))
 
 
-def report_paid(*, now: datetime | None = None) -> int:
-    """Report "212 Encaissée" for every delivered invoice the ledger says is paid (services: the
-    seller reports it). Credit notes are not collected: nothing to report."""
-    now = now or timezone.now()
-    count = 0
-    waiting = (Delivery.objects.filter(invoice__kind=DocumentKind.INVOICE, deposited_at__isnull=False)
-               .exclude(state__in=[DeliveryState.PAID, DeliveryState.REFUSED])
-               .exclude(events__status=LifecycleStatus.PAID).select_related("invoice", "platform"))
-    for delivery in waiting:
-        day = paid_on(delivery.invoice)
-        if day is None:
-            continue
-        at = min(datetime.combine(day, time(12), tzinfo=UTC), now)
-        report = StatusReport(message_id=f"telcobill-{delivery.invoice.number}-212", document=delivery.invoice.number,
-                              status="212", at=at)
-        with transaction.atomic():
-            if _record(delivery, report, by_operator=True):
-                exchange_of(delivery.platform).report_status(report)
-                count += 1
-    return count
+def report_paid(delivery: Delivery, at: datetime) -> bool:
+    """Record and tell the platform "212 Encaissée" (services: the seller owns that status); the
+    ledger's side is in workflows/einvoicing.py. False if it was reported already."""
+    report = StatusReport(message_id=f"telcobill-{delivery.invoice.number}-212", document=delivery.invoice.number,
+                          status="212", at=at)
+    with transaction.atomic():
+        if not _record(delivery, report, by_operator=True):
+            return False
+        exchange_of(delivery.platform).report_status(report)
+    return True
 
 
-@dataclass
-class SyncResult:
-    prepared: int
-    deposited: int
-    statuses: StatusRun
-    paid: int
-
-
-def sync(*, now: datetime | None = None) -> SyncResult:
-    """Everything the exchange needs, in order; safe to run as often as wanted."""
-    pending = list(Invoice.objects.filter(status=InvoiceStatus.ISSUED, delivery__isnull=True,
-                                          buyer__is_business=True).values_list("pk", flat=True))
-    prepared = prepare_deliveries(pending)
-    deposited = deposit_pending(now=now)
-    statuses = read_statuses()
-    paid = report_paid(now=now)
-    return SyncResult(prepared, deposited, statuses, paid)
+def pending_business_documents() -> list[int]:
+    """Issued business documents without a delivery yet (their task has not run, or failed)."""
+    return list(Invoice.objects.filter(status=InvoiceStatus.ISSUED, delivery__isnull=True, buyer__is_business=True)
+                .values_list("pk", flat=True))
 
 
 # --- the staff queue -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from telcobill.cli.base import refusals_as_errors
 from telcobill.documents.models import Platform
 from telcobill.documents.services import delivery as deliveries
 from telcobill.errors import Invalid
+from telcobill.workflows.einvoicing import sync
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
                           f"statuses {exchange.statuses}")
 
     def _sync(self, **_):
-        result = deliveries.sync()
+        result = sync()
         self.stdout.write(f"prepared {result.prepared}, deposited {result.deposited}, statuses recorded "
                           f"{result.statuses.recorded} (already known {result.statuses.duplicates}), "
                           f"reported paid {result.paid}")
@@ -75,4 +76,5 @@ class Command(BaseCommand):
         for event in delivery.events.all():
             who = "operator" if event.by_operator else delivery.platform.code
             reason = f" — {event.reason_code} {event.reason}".rstrip() if (event.reason or event.reason_code) else ""
-            self.stdout.write(f"{event.at:%Y-%m-%d %H:%M}  {event.status} {event.get_status_display()}  ({who}){reason}")
+            label = f"{event.status} {event.get_status_display()}"
+            self.stdout.write(f"{event.at:%Y-%m-%d %H:%M}  {label}  ({who}){reason}")
