@@ -158,5 +158,5 @@ def test_the_cli_syncs_lists_the_queue_and_prints_a_timeline(delivered, platform
                  stdout=StringIO())
     out = StringIO()
     call_command("einvoicing", "timeline", company.number, stdout=out)
-    assert out.getvalue() == ("2026-11-01 06:00  200 Déposée  (operator)\n"
-                              "2026-11-03 07:30  210 Refusée  (pa-test) — DOUBLON Déjà reçue\n")
+    assert out.getvalue() == ("2026-11-01 07:00  200 Déposée  (operator)\n"  # Paris time
+                              "2026-11-03 08:30  210 Refusée  (pa-test) — DOUBLON Déjà reçue\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from telcobill.cli.base import refusals_as_errors
 from telcobill.documents.models import Platform
@@ -77,4 +78,4 @@ class Command(BaseCommand):
             who = "operator" if event.by_operator else delivery.platform.code
             reason = f" — {event.reason_code} {event.reason}".rstrip() if (event.reason or event.reason_code) else ""
             label = f"{event.status} {event.get_status_display()}"
-            self.stdout.write(f"{event.at:%Y-%m-%d %H:%M}  {label}  ({who}){reason}")
+            self.stdout.write(f"{timezone.localtime(event.at):%Y-%m-%d %H:%M}  {label}  ({who}){reason}")
