@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from .services.delivery import deposit_pending, prepare_deliveries
+from .services.print_batch import build_print_batch
 from .services.render import render_documents
 
 
@@ -16,3 +17,9 @@ def deliver_documents_task(invoice_ids: list[int]) -> int:
     """Business documents to their plateforme agréée, after the issuing transaction committed."""
     prepare_deliveries(invoice_ids)
     return deposit_pending()
+
+
+@task()
+def print_batch_task(cycle: str) -> int:
+    """The paper customers' invoices of a bill run, for the mail house, once the run is issued."""
+    return build_print_batch(cycle).documents

@@ -163,7 +163,7 @@ def test_building_again_gives_the_same_files_and_the_same_row(accounts):
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before  # no .part left either
     assert sorted(before) == ["lot-2026-11.pdf", "manifest.csv"]
     assert hashlib.sha256(before["lot-2026-11.pdf"]).hexdigest() == first.pdf_sha256
-    assert PrintBatch.objects.count() == 1
+    assert PrintBatch.objects.filter(cycle="2026-11").count() == 1
 
 
 def test_the_lot_carries_fixed_metadata_and_no_date(accounts):
@@ -212,7 +212,7 @@ def test_a_batch_handed_to_the_mail_house_is_recorded_once_and_never_rebuilt(acc
     with pytest.raises(NotAllowed, match="was handed to the mail house on .*; it is not built again"):
         build_print_batch("2026-11")
     assert AuditEvent.objects.filter(kind="documents.print_batch_sent").count() == 1
-    assert PrintBatch.objects.get().sent_at == sent.sent_at
+    assert PrintBatch.objects.get(cycle="2026-11").sent_at == sent.sent_at
 
 
 def test_marking_a_batch_never_built_is_refused(db):
@@ -223,7 +223,7 @@ def test_marking_a_batch_never_built_is_refused(db):
 def test_the_cli_builds_then_records_the_handover(accounts, capsys):
     call_command("paper", "batch", "--cycle", "2026-11")
     out = capsys.readouterr().out
-    batch = PrintBatch.objects.get()
+    batch = PrintBatch.objects.get(cycle="2026-11")
     root = Path(settings.DOCUMENTS_DIR)
     assert "Print batch 2026-11: 5 document(s), 6 page(s) + 4 blank, 5 sheet(s) printed duplex" in out
     assert f"PDF:      {root / 'print/2026-11/lot-2026-11.pdf'}" in out
@@ -239,3 +239,11 @@ def test_the_cli_refuses_an_unknown_cycle_with_exit_2(db):
     with pytest.raises(CommandError, match="no bill run for cycle 2031-01") as refused:
         call_command("paper", "batch", "--cycle", "2031-01")
     assert refused.value.returncode == 2
+
+
+def test_the_bill_run_prepares_the_batch_once_it_is_issued(accounts):
+    """The `bill` fixture runs the on-commit tasks: the run's batch exists without anyone asking."""
+    batch = PrintBatch.objects.get(cycle="2026-11")
+    assert [row["document"] for row in manifest_rows(batch)] == [
+        document(accounts[name]).number for name in ["company", "lyon", "credited", "paris", "abroad"]]
+    assert (batch.documents, batch.sheets) == (5, 5)
