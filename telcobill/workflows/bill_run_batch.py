@@ -28,7 +28,7 @@ def compute_batch(run: BillRun, account_ids: list[int], catalogue: CatalogueSnap
     if validator is not None and validator.enabled:
         business = [a for a in batch if a.customer.is_business]
         drafts = list(Invoice.objects.filter(bill_run=run, billing_account__in=business, status=InvoiceStatus.DRAFT)
-                      .select_related("corrects").prefetch_related("lines"))
+                      .select_related("corrects", "billing_account").prefetch_related("lines"))
         validator.hold_failing(drafts, issue_date=run.issue_date)
     return len(account_ids)
 

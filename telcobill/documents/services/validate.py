@@ -1,5 +1,6 @@
 """Validation of drafts before they are numbered: the EN 16931, Factur-X and BR-FR schematrons
-(and the XSD) on the XML each draft would have, for business documents.
+(and the XSD) on the XML each draft would have, for business documents — on the UBL too for the
+accounts that receive UBL.
 
 A document that fails is held with its rule ids; consumer documents are outside e-invoicing
 (they pass the fast checks of billing only).
@@ -11,10 +12,12 @@ from django.conf import settings
 
 from telcobill.billing.models import Invoice, InvoiceStatus
 from telcobill.billing.services.numbering import format_number, series_code
+from telcobill.customers.models import EInvoiceSyntax
 
 from ..cii import build_cii
 from ..snapshot import document_of
-from ..validation import ValidationPool, fatal, validate_cii
+from ..ubl import build_ubl
+from ..validation import ValidationPool, fatal, validate_cii, validate_ubl
 
 
 class DraftValidator:
@@ -31,9 +34,14 @@ class DraftValidator:
         business = [d for d in drafts if d.status == InvoiceStatus.DRAFT and d.buyer.get("is_business")]
         if not business:
             return 0
-        xmls = [build_cii(document_of(d, number=format_number(series_code(d.kind, issue_date), 0),
-                                      issue_date=issue_date)) for d in business]
+        documents = [document_of(d, number=format_number(series_code(d.kind, issue_date), 0), issue_date=issue_date)
+                     for d in business]
+        xmls = [build_cii(doc) for doc in documents]
         results = self._pool.validate_many(xmls) if self._pool else [validate_cii(x) for x in xmls]
+        # An account that receives UBL gets it validated too, before its number (invariant 2).
+        for index, (draft, doc) in enumerate(zip(business, documents, strict=True)):
+            if draft.billing_account.einvoice_syntax == EInvoiceSyntax.UBL:
+                results[index] = results[index] + validate_ubl(build_ubl(doc))
         held = []
         for draft, failures in zip(business, results, strict=True):
             blocking = fatal(failures)
