@@ -90,3 +90,13 @@ def check_accounting(app_configs, **kwargs):
         errors.append(Error(f"TELCOBILL_FISCAL_YEAR_END={accounting['fiscal_year_end']!r} is not a day of every "
                             "year: expected MM-DD, like 12-31", id="telcobill.E007"))
     return errors
+
+
+@register()
+def check_ereporting_cadence(app_configs, **kwargs):
+    """E-reporting periods follow the operator's VAT regime: a wrong word would stop the reports."""
+    cadence = settings.EINVOICING["ereporting_cadence"]
+    if cadence not in ("decade", "month"):
+        return [Error(f"TELCOBILL_EREPORTING_CADENCE={cadence!r} is not valid: expected 'decade' (réel normal "
+                      "mensuel) or 'month'", id="telcobill.E008")]
+    return []

@@ -283,3 +283,13 @@ def test_the_command_produces_checks_and_fails_on_a_difference(books):
     with pytest.raises(CommandError, match="--period-start: expected a date") as refused:
         call_command("ereporting", "produce", "--period-start", "1er novembre")
     assert refused.value.returncode == 2
+
+
+def test_a_wrong_cadence_is_refused_at_start_up(settings):
+    from telcobill.checks import check_ereporting_cadence
+
+    assert check_ereporting_cadence(None) == []
+    settings.EINVOICING = {**settings.EINVOICING, "ereporting_cadence": "weekly"}
+    [error] = check_ereporting_cadence(None)
+    assert (error.id, error.msg) == ("telcobill.E008", "TELCOBILL_EREPORTING_CADENCE='weekly' is not valid: "
+                                     "expected 'decade' (réel normal mensuel) or 'month'")
