@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from .services.archive import archive_pending
 from .services.delivery import deposit_pending, prepare_deliveries
 from .services.print_batch import build_print_batch
 from .services.render import render_documents
@@ -9,7 +10,10 @@ from .services.render import render_documents
 
 @task()
 def render_documents_task(invoice_ids: list[int]) -> int:
-    return render_documents(invoice_ids)
+    """Render the PDFs, then archive what is rendered (the archive appends in number order)."""
+    count = render_documents(invoice_ids)
+    archive_pending()
+    return count
 
 
 @task()
