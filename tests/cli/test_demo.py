@@ -6,11 +6,13 @@ from django.core.management import call_command
 
 from telcobill.billing.models import BillRun, Invoice
 from telcobill.customers.models import Access, BillingAccount, Customer, Person
-from telcobill.documents.models import DocumentFile
+from telcobill.documents.models import ArchiveEntry, Delivery, DocumentFile, EReport, LifecycleEvent
+from telcobill.documents.services import archive
 from telcobill.payments.models import Collection, CollectionBatch, Mandate, PaymentEvent
 from telcobill.payments.services import ledger, pain
 from telcobill.payments.services.collections import batch_file
 from telcobill.support.models import Tutorial
+from telcobill.workflows import ereporting
 
 
 def _documents():
@@ -63,6 +65,17 @@ def test_the_demo_is_built_rendered_and_deterministic(capsys):
     assert result.problems == []
     moved, open_items = result.identity
     assert moved == open_items and result.totals["paid"] > 0
+
+    # E-invoicing: the business documents since September 2026 deposited on the demo platform with
+    # their lifecycle, the consumer ones e-reported, the paper ones batched, everything archived.
+    assert "E-invoicing: deposited" in out
+    business = Invoice.objects.filter(number__isnull=False, buyer__is_business=True, issue_date__gte="2026-09-01")
+    assert Delivery.objects.count() == business.count() > 0
+    assert LifecycleEvent.objects.filter(status="200").count() == business.count()
+    assert EReport.objects.filter(kind="transactions").count() == 8  # 1 Sep to 20 Nov 2026: 8 decades
+    assert all(ereporting.check(report) == [] for report in EReport.objects.all())
+    assert archive.verify().ok
+    assert ArchiveEntry.objects.filter(kind="document").count() == len(first)
 
     call_command("demo", seed=3, customers=12)  # already built: kept as it is
     assert _documents() == first

@@ -59,6 +59,7 @@ from telcobill.workflows.provisioning import deliver_order
 
 from . import identities, names
 from . import usage as demo_usage
+from .einvoicing import einvoicing_story
 from .money import MoneyStory
 from .personas import individual_holder, mobile_holder, showcase_business
 from .support import support_story, tutorial_video_story
@@ -93,6 +94,7 @@ class Summary:
     documents: int = 0
     credit_notes: int = 0
     rendered: int = 0
+    einvoicing: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)
 
@@ -192,6 +194,8 @@ def build_demo(*, seed: int = 42, customers: int = 500, progress: Callable[[str,
     summary.documents = Invoice.objects.filter(status=InvoiceStatus.ISSUED).count()
     with timer("PDF rendering"):
         summary.rendered = render_all(progress)
+    with timer("e-invoicing"):
+        summary.einvoicing = einvoicing_story(seed, LAST_DAY, showcase_business())
     return summary
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -32,6 +35,10 @@ class Command(BaseCommand):
             fs, root = usage_store.filesystem()
             if fs.exists(f"{root}/records"):
                 fs.rm(f"{root}/records", recursive=True)  # the usage records the database listed
+            # The demo's platform exchange, print batches and archive went with its database.
+            for folder in (settings.EINVOICING["dir"], settings.ARCHIVE_DIR,
+                           Path(settings.DOCUMENTS_DIR) / settings.EINVOICING["print_dir"]):
+                shutil.rmtree(folder, ignore_errors=True)
         if Customer.objects.exists():
             console.print(f"The demo is already built ({Customer.objects.count()} customers); "
                           "`telcobill demo --reset` builds it anew.")
@@ -44,6 +51,7 @@ class Command(BaseCommand):
         console.print(f"Demo operator built in {time.monotonic() - started:.0f} s: {summary.customers} customers, "
                       f"{summary.lines} lines, {summary.documents} documents issued "
                       f"({summary.credit_notes} commercial credit notes), {summary.rendered} PDFs rendered.")
+        console.print("  E-invoicing: " + ", ".join(f"{what} {count}" for what, count in summary.einvoicing.items()))
         console.print("  " + ", ".join(f"{phase} {seconds:.0f} s" for phase, seconds in summary.seconds.items()))
         self._print_logins(console, summary.logins)
 
