@@ -1,5 +1,5 @@
-"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, usage, SEPA,
-the customer space's server time."""
+"""Run every benchmark (`make bench`): bill run on SQLite and on PostgreSQL, documents, UBL beside CII,
+the archive's verification, usage, SEPA, the customer space's server time."""
 
 import os
 import subprocess
@@ -24,6 +24,8 @@ def main() -> None:
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     run(str(HERE / "billrun.py"), "--accounts", ACCOUNTS, "--database-url", PG)
     run(str(HERE / "documents.py"))
+    run(str(HERE / "ubl.py"))
+    run(str(HERE / "archive.py"))
     run(str(HERE / "usage.py"), "--records", os.environ.get("BENCH_USAGE_RECORDS", "10000000"))
     run(str(HERE / "sepa.py"))
     run(str(HERE / "portal.py"), "--accounts", ACCOUNTS)
