@@ -19,7 +19,7 @@ from .people import CustomerAccessInline
 
 # Changes to these are recorded as audit events (who changed a customer's money details).
 SENSITIVE_ACCOUNT_FIELDS = ("email", "payment_method", "debit_iban", "mandate_reference", "siret",
-                            "electronic_address_scheme", "electronic_address", "payment_terms_days")
+                            "electronic_address_scheme", "electronic_address", "einvoice_syntax", "payment_terms_days")
 
 
 def _compact(value: str) -> str:
@@ -65,7 +65,7 @@ class BillingAccountForm(forms.ModelForm):
         model = BillingAccount
         fields = ["customer", "number", "name", "language", "paperless", "email", "address_line1", "address_line2",
                   "postcode", "city", "country_code", "payment_method", "payment_terms_days", "debit_iban",
-                  "mandate_reference", "siret", "electronic_address_scheme", "electronic_address"]
+                  "mandate_reference", "siret", "electronic_address_scheme", "electronic_address", "einvoice_syntax"]
         labels = {"customer": _("Client")}
 
     def clean_siret(self):
@@ -134,7 +134,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
                                                   "country_code"]}),
         (_("Paiement"), {"fields": ["payment_method", "payment_terms_days", "debit_iban", "mandate_reference"]}),
         (_("Facture électronique (professionnels)"), {"fields": ["siret", "electronic_address_scheme",
-                                                                 "electronic_address"]}),
+                                                                 "electronic_address", "einvoice_syntax"]}),
         (None, {"fields": ["created_at_", "documents"]}),
     ]
     inlines = [LineInline]
