@@ -4,7 +4,6 @@ Plain functions, no database: run with `python -m pytest tests/documents`.
 """
 
 import dataclasses
-import itertools
 from decimal import Decimal
 
 import facturx
@@ -16,6 +15,7 @@ from stdnum.fr import siren, siret, tva
 
 from telcobill.documents.cii import build_cii
 from telcobill.documents.sample import round_half_up, sample_document
+from tests.documents.variants import VARIANTS, variant_id
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -23,19 +23,7 @@ NS = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
-VARIANTS = [
-    dict(business=b, credit_note=c, direct_debit=d, language=lang)
-    for b, c, d, lang in itertools.product([True, False], [False, True], [True, False], ["fr", "en"])
-]
 
-
-def _id(variant):
-    return "-".join([
-        "b2b" if variant["business"] else "b2c",
-        "credit" if variant["credit_note"] else "invoice",
-        "dd" if variant["direct_debit"] else "transfer",
-        variant["language"],
-    ])
 
 
 def xpath(xml: bytes, path: str) -> list[str]:
@@ -57,7 +45,7 @@ SELLER = "//ram:SellerTradeParty"
 
 # --- the sample ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_sample_amounts_are_consistent(variant):
     doc = sample_document(**variant)
     for line in doc.lines:
@@ -108,7 +96,7 @@ def test_sample_notes():
 
 # --- the XML -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_every_variant_is_factur_x_en16931_and_xsd_valid(variant):
     xml = build_cii(sample_document(**variant))
     assert xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')

