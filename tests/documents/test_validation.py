@@ -19,13 +19,11 @@ from telcobill.documents.validation import (
     parse_svrl,
     validate_cii,
 )
-
-# The one warning our documents carry: ApplicableHeaderTradeDelivery is mandatory in CII yet
 from tests.documents.variants import VARIANTS, variant_id
 
+# The one warning our documents carry: ApplicableHeaderTradeDelivery is mandatory in CII yet
 # has nothing to say for a telecom service (no delivery date, no ship-to).
 EXPECTED_WARNINGS = {"PEPPOL-EN16931-R008"}
-
 
 
 def rule_ids(failures: list[Failure]) -> set[str]:
