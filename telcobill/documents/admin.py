@@ -107,7 +107,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     status_at_ = labelled(Delivery, "status_at", _("le"), show=short_date)
     deposited_at_ = labelled(Delivery, "deposited_at", _("déposée le"), show=short_date)
     handled_at_ = labelled(Delivery, "handled_at", _("traitée le"), show=short_date)
-    list_display = ["invoice_link", "customer", "platform", "syntax", "state", "status", "status_at_", "problem"]
+    list_display = ["number", "customer", "platform", "format", "state", "status", "status_at_", "problem"]
     list_filter = [QueueFilter, ("state", titled(_("état"))), ("syntax", titled(_("format"))), "platform"]
     search_fields = ["invoice__number", "invoice__billing_account__number", "routing_address"]
     list_select_related = ["invoice__billing_account", "platform"]
@@ -134,6 +134,14 @@ class DeliveryAdmin(admin.ModelAdmin):
     def invoice_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:billing_invoice_change", args=[obj.invoice_id]),
                            obj.invoice.number)
+
+    @admin.display(description=_("document"), ordering="invoice__number")
+    def number(self, obj):
+        return obj.invoice.number
+
+    @admin.display(description=_("format"), ordering="syntax")
+    def format(self, obj):
+        return {"facturx": "Factur-X", "ubl": "UBL", "cii": "CII"}.get(obj.syntax, obj.syntax)
 
     @admin.display(description=_("client"))
     def customer(self, obj):

@@ -88,7 +88,8 @@ class Delivery(models.Model):
     """One business document on its way through a platform."""
 
     invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="delivery")
-    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="deliveries")
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="deliveries",
+                                 verbose_name=_("plateforme"))
     syntax = models.CharField(_("format"), max_length=8, choices=Syntax.choices, default=Syntax.FACTURX)
     # The routing the document was deposited with (BT-49 of the billing account).
     routing_scheme = models.CharField(max_length=4, blank=True)
@@ -120,7 +121,8 @@ class LifecycleEvent(models.Model):
     """A status of a delivered document, as the platform reported it or as the operator did
     (212 Encaissée for services)."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="events")
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="events",
+                                 verbose_name=_("facture électronique"))
     status = models.CharField(_("statut"), max_length=3, choices=LifecycleStatus.choices)
     at = models.DateTimeField(_("date"))
     by_operator = models.BooleanField(default=False)  # False: read from the platform's status file

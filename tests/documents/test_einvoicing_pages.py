@@ -54,7 +54,7 @@ def test_the_dashboard_counts_the_refused_documents_and_the_queue_says_what_to_d
     assert "Factures électroniques refusées, à traiter 1" in page
     assert "Factures électroniques à déposer 0" in page
     queue = _text(staff.get(reverse("admin:documents_delivery_changelist") + "?queue=refused"))
-    assert f"{refused.number} Menuiserie Atlantique SAS PA de test Factur-X (PDF avec XML CII) Refusée ou rejetée" \
+    assert f"{refused.number} Menuiserie Atlantique SAS PA de test Factur-X Refusée ou rejetée" \
            in queue
     assert "ROUTAGE_ERR — Adresse inconnue de l'annuaire" in queue
     delivery = Delivery.objects.get(invoice=refused)
@@ -93,7 +93,7 @@ def test_the_business_customer_reads_the_lifecycle_and_downloads_the_ubl(client,
     holder = person("direction@menuiserie-atlantique.example", refused.billing_account.customer, Role.HOLDER)
     client.force_login(holder)
     page = _text(client.get(reverse("portal:invoice", args=[refused.number])))
-    assert "Facture électronique Transmise par la plateforme PA de test, au format Factur-X (PDF avec XML CII)." \
+    assert "Facture électronique Transmise via PA de test, au format Factur-X (PDF avec XML CII)." \
            in page
     assert "Adresse de réception : 443061841." in page
     assert re.search(r"Déposée 1 novembre 2026, 0?7:00 Reçue par la plateforme 2 novembre 2026, 0?9:00 "
