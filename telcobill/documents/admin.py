@@ -4,16 +4,22 @@ documents, e-reporting, print batches and the archive."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from telcobill.customers.admin.display import ReadOnlyAdmin, audit, labelled, short_date, titled
+from telcobill.billing.admin.money import euros
+from telcobill.customers.admin.display import ReadOnlyAdmin, ReadOnlyInline, audit, labelled, short_date, titled
 from telcobill.errors import TelcobillError
 
 from .models import ArchiveEntry, Delivery, DeliveryState, DocumentFile, EReport, LifecycleEvent, Platform, PrintBatch
 from .services import delivery as deliveries
+from .services.print_batch import mark_sent
 
 
 class RenderedFilter(admin.SimpleListFilter):
@@ -83,10 +89,8 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LifecycleEventInline(admin.TabularInline):
+class LifecycleEventInline(ReadOnlyInline):
     model = LifecycleEvent
-    extra = 0
-    can_delete = False
     fields = ["at_", "status", "source", "reason_code", "reason"]
     readonly_fields = fields
     ordering = ["at", "pk"]
@@ -97,9 +101,6 @@ class LifecycleEventInline(admin.TabularInline):
     @admin.display(description=_("émis par"))
     def source(self, obj):
         return _("l'opérateur") if obj.by_operator else obj.delivery.platform.name
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
@@ -122,6 +123,7 @@ class DeliveryAdmin(admin.ModelAdmin):
                        "handled_by"]
     inlines = [LifecycleEventInline]
     actions = ["deposit_again"]
+    formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
     show_full_result_count = False
 
     def has_add_permission(self, request):
@@ -197,9 +199,12 @@ class PlatformAdmin(admin.ModelAdmin):
 @admin.register(EReport)
 class EReportAdmin(ReadOnlyAdmin):
     created_at_ = labelled(EReport, "created_at", _("produit le"), show=short_date)
-    list_display = ["period", "kind", "document_count", "total_net", "total_vat", "created_at_", "download"]
+    total_net_ = labelled(EReport, "total_net", _("total HT"), show=euros)
+    total_vat_ = labelled(EReport, "total_vat", _("TVA"), show=euros)
+    sha256_ = labelled(EReport, "sha256", _("SHA-256 du fichier"))
+    list_display = ["period", "kind", "document_count", "total_net_", "total_vat_", "created_at_", "download"]
     list_filter = [("kind", titled(_("type")))]
-    fields = ["period", "kind", "siren", "document_count", "total_net", "total_vat", "per_rate", "sha256",
+    fields = ["period", "kind", "siren", "document_count", "total_net_", "total_vat_", "per_rate", "sha256_",
               "created_at_", "download"]
     readonly_fields = fields
 
@@ -209,9 +214,11 @@ class EReportAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("par taux"))
     def per_rate(self, obj):
+        if not obj.totals:
+            return "—"
         rows = format_html_join("", "<tr><td>{}</td><td>{} %</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                                ((t.get("category"), t.get("rate"), t.get("base"), t.get("vat"), t.get("count"))
-                                 for t in obj.totals))
+                                ((t.get("category"), t.get("rate"), euros(Decimal(t.get("base", "0"))),
+                                  euros(Decimal(t.get("vat", "0"))), t.get("count")) for t in obj.totals))
         return format_html('<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>',
                            _("catégorie"), _("taux"), _("base HT"), _("TVA"), _("nombre"), rows)
 
@@ -219,16 +226,35 @@ class EReportAdmin(ReadOnlyAdmin):
     def download(self, obj):
         if not obj.file_name:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("backoffice:ereport_file", args=[obj.pk]), obj.file_name)
+        return format_html('<a href="{}" title="{}">XML</a>', reverse("backoffice:ereport_file", args=[obj.pk]),
+                           obj.file_name)
 
 
 @admin.register(PrintBatch)
-class PrintBatchAdmin(ReadOnlyAdmin):
+class PrintBatchAdmin(admin.ModelAdmin):
     created_at_ = labelled(PrintBatch, "created_at", _("préparé le"), show=short_date)
     sent_at_ = labelled(PrintBatch, "sent_at", _("remis à l'imprimeur le"), show=short_date)
-    list_display = ["cycle", "documents", "pages", "sheets", "created_at_", "sent_at_", "downloads"]
-    fields = ["cycle", "documents", "pages", "sheets", "pdf_sha256", "created_at_", "sent_at_", "downloads"]
+    list_display = ["cycle", "documents", "pages", "sheets", "created_at_", "sent_at_", "sent_by", "downloads"]
+    fields = ["cycle", "documents", "pages", "sheets", "pdf_sha256", "created_at_", "sent_at_", "sent_by", "downloads"]
     readonly_fields = fields
+    actions = ["hand_over"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Marquer remis à l'imprimeur"), permissions=["change"])
+    def hand_over(self, request, queryset):
+        for batch in queryset:
+            try:
+                mark_sent(batch.cycle, request.user.get_username())
+            except TelcobillError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, _("Lot %(cycle)s remis à l'imprimeur.") % {"cycle": batch.cycle},
+                                  messages.SUCCESS)
 
     @admin.display(description=_("fichiers"))
     def downloads(self, obj):

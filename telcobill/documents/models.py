@@ -126,7 +126,7 @@ class LifecycleEvent(models.Model):
     status = models.CharField(_("statut"), max_length=3, choices=LifecycleStatus.choices)
     at = models.DateTimeField(_("date"))
     by_operator = models.BooleanField(default=False)  # False: read from the platform's status file
-    reason_code = models.CharField(max_length=20, blank=True)
+    reason_code = models.CharField(_("code motif"), max_length=20, blank=True)
     reason = models.CharField(_("motif"), max_length=500, blank=True)
     # The platform's message id (or ours): the same status file read twice is recorded once.
     message_id = models.CharField(max_length=100, unique=True)
@@ -155,7 +155,7 @@ class EReport(models.Model):
     kind = models.CharField(_("type"), max_length=12, choices=EReportKind.choices)
     period_start = models.DateField(_("du"))
     period_end = models.DateField(_("au"))
-    siren = models.CharField(max_length=9)
+    siren = models.CharField("SIREN", max_length=9)
     totals = models.JSONField(default=list)  # [{"category", "rate", "base", "vat", "count"}]
     document_count = models.PositiveIntegerField(_("documents"), default=0)
     total_net = models.DecimalField(_("total HT"), max_digits=16, decimal_places=2, default=0)
@@ -191,6 +191,7 @@ class PrintBatch(models.Model):
     manifest_path = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("remis à l'imprimeur"), null=True, blank=True)
+    sent_by = models.CharField(_("remis par"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("lot d'impression")

@@ -4,16 +4,20 @@ on the invoice page and through the app API, and downloads the UBL."""
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from lxml import etree
 
-from telcobill.customers.models import AuditEvent, Person, Role
+from telcobill.billing.admin.money import euros
+from telcobill.customers.models import AuditEvent, BillingAccount, Person, Role
 from telcobill.documents.models import Delivery, LifecycleEvent
 from telcobill.documents.services import delivery as deliveries
+from telcobill.documents.services.print_batch import build_print_batch
 from tests.portal.personas import PASSWORD, person
 
 UBL = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
@@ -39,7 +43,7 @@ def staff(client, db):
     agent.user_permissions.set(Permission.objects.filter(
         content_type__app_label="documents",
         codename__in=["view_delivery", "change_delivery", "view_lifecycleevent", "view_ereport", "view_printbatch",
-                      "view_archiveentry"]))
+                      "change_printbatch", "view_archiveentry"]))
     client.force_login(agent)
     return client
 
@@ -119,3 +123,26 @@ def test_the_app_api_gives_the_lifecycle(client, refused):
         ("200", "Déposée", ""), ("202", "Reçue par la plateforme", ""),
         ("210", "Refusée", "Adresse inconnue de l'annuaire")]
     assert LifecycleEvent.objects.filter(delivery__invoice=refused).count() == 3
+
+
+def test_staff_read_the_e_reporting_and_hand_a_print_batch_to_the_mail_house(staff, delivered):
+    from telcobill.documents.models import EReport, PrintBatch
+    from telcobill.workflows.ereporting import produce_due
+
+    [report] = produce_due(date(2026, 11, 11))  # 1-10 November: Léa's invoice
+    page = _text(staff.get(reverse("admin:documents_ereport_change", args=[report.pk])))
+    invoice = delivered["person"]
+    net, vat = euros(invoice.total_net).replace("\xa0", " "), euros(invoice.total_vat).replace("\xa0", " ")
+    assert f"Documents : 1 Total HT : {net} TVA : {vat}" in page
+    assert f"S 20.00 % {net} {vat} 1" in page
+    download = staff.get(reverse("backoffice:ereport_file", args=[report.pk]))
+    assert download.content == (settings.EINVOICING["dir"] / "ereporting" / report.file_name).read_bytes()
+
+    BillingAccount.objects.filter(pk=invoice.billing_account_id).update(paperless=False)
+    build_print_batch("2026-11")
+    batch = PrintBatch.objects.get(cycle="2026-11")
+    staff.post(reverse("admin:documents_printbatch_changelist"),
+               {"action": "hand_over", "_selected_action": [batch.pk]}, follow=True)
+    batch.refresh_from_db()
+    assert batch.sent_by == "facturation@telcobill.invalid" and batch.sent_at is not None
+    assert EReport.objects.count() == 1

@@ -201,7 +201,7 @@ def test_a_batch_handed_to_the_mail_house_is_recorded_once_and_never_rebuilt(acc
 
     sent = mark_sent("2026-11", "Paul Martin")
 
-    assert sent.sent_at is not None and sent.pdf_sha256 == built.pdf_sha256
+    assert sent.sent_at is not None and sent.sent_by == "Paul Martin" and sent.pdf_sha256 == built.pdf_sha256
     event = AuditEvent.objects.get(kind="documents.print_batch_sent")
     assert event.summary == "Lot d'impression 2026-11 remis à l'imprimeur par Paul Martin"
     assert event.data == {"cycle": "2026-11", "by": "Paul Martin", "documents": 5, "sheets": 5,

@@ -153,7 +153,7 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 def mark_sent(cycle: str, by: str) -> PrintBatch:
     """Record that the batch of `cycle` was handed to the mail house; it is not rebuilt afterwards.
-    Who handed it over is kept in an audit event (the batch row has no field for it)."""
+    Who handed it over is kept on the batch and in an audit event."""
     batch = PrintBatch.objects.filter(cycle=cycle).first()
     if batch is None:
         raise NotFound(f"no print batch for cycle {cycle}: build it first with `telcobill paper batch --cycle {cycle}`")
@@ -162,7 +162,7 @@ def mark_sent(cycle: str, by: str) -> PrintBatch:
     now = timezone.now()
     with transaction.atomic():
         # Conditional: of two staff marking it at once, one records it and the other is told.
-        if not PrintBatch.objects.filter(pk=batch.pk, sent_at__isnull=True).update(sent_at=now):
+        if not PrintBatch.objects.filter(pk=batch.pk, sent_at__isnull=True).update(sent_at=now, sent_by=by[:150]):
             batch.refresh_from_db()
             raise NotAllowed(f"the print batch of {cycle} was already handed to the mail house on "
                              f"{batch.sent_at:%Y-%m-%d}", code="print_batch_sent")
