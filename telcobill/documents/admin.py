@@ -124,6 +124,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     inlines = [LifecycleEventInline]
     actions = ["deposit_again"]
     formfield_overrides = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+
+    class Media:
+        css = {"all": ["backoffice/admin.css"]}
     show_full_result_count = False
 
     def has_add_permission(self, request):
