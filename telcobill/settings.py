@@ -6,6 +6,7 @@ Documented in docs/configuration.md; checked at start-up by `telcobill.checks`.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -222,6 +223,8 @@ BILLING = {
 EINVOICING = {
     # Each platform's file exchange lives under <dir>/<platform code>/ unless it names its own.
     "dir": Path(env("TELCOBILL_EINVOICING_DIR", str(DATA_DIR / "einvoicing"))),
+    # Business documents issued from this day go to a platform (reception mandatory: 1 Sep 2026).
+    "since": date.fromisoformat(env("TELCOBILL_EINVOICING_SINCE", "2026-09-01")),
     # E-reporting cadence follows the operator's VAT regime (RULES.md, "check"): "decade" for the
     # réel normal mensuel (transactions every ten days, payments monthly), "month" otherwise.
     "ereporting_cadence": env("TELCOBILL_EREPORTING_CADENCE", "decade"),

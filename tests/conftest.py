@@ -33,6 +33,14 @@ def bill(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
+def _own_archive_and_exchange(settings, tmp_path):
+    """Each test archives and exchanges with platforms in its own folders: the archive is write-once,
+    and two tests' F2026-000001 are different documents."""
+    settings.ARCHIVE_DIR = tmp_path / "archive"
+    settings.EINVOICING = {**settings.EINVOICING, "dir": tmp_path / "einvoicing"}
+
+
+@pytest.fixture(autouse=True)
 def _french_by_default():
     """Each test starts and ends in French: a request in English (LocaleMiddleware activates the
     person's language in this thread) must not make the next test's messages English."""

@@ -165,7 +165,11 @@ class DeliveryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Staff write what they did about a refusal: the document leaves the queue."""
         if "handling_note" in form.changed_data and obj.handling_note.strip():
-            deliveries.mark_handled(obj, by=request.user.get_username(), note=obj.handling_note)
+            try:
+                deliveries.mark_handled(obj, by=request.user.get_username(), note=obj.handling_note)
+            except TelcobillError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return
             audit(request, "einvoice.refusal_handled", f"{obj.invoice.number}: {obj.handling_note}"[:300],
                   customer=obj.invoice.billing_account.customer, number=obj.invoice.number)
 
@@ -190,6 +194,15 @@ class DeliveryAdmin(admin.ModelAdmin):
 class PlatformAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "adapter", "exchange", "is_default", "active"]
     fields = ["code", "name", "adapter", "exchange_dir", "is_default", "active"]
+
+    def save_model(self, request, obj, form, change):
+        """One default platform; where documents go is a sensitive change: audited."""
+        super().save_model(request, obj, form, change)
+        if obj.is_default:
+            Platform.objects.exclude(pk=obj.pk).update(is_default=False)
+        if form.changed_data:
+            audit(request, "einvoice.platform_changed", f"Plateforme {obj.code} : {', '.join(form.changed_data)}",
+                  platform=obj.code, fields=form.changed_data)
 
     @admin.display(description=_("dossier d'échange"))
     def exchange(self, obj):

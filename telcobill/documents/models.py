@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from telcobill.billing.models import Invoice
 from telcobill.customers.models import EInvoiceSyntax as Syntax
@@ -43,7 +44,7 @@ class LifecycleStatus(models.TextChoices):
     DISPUTED = "207", _("En litige")
     SUSPENDED = "208", _("Suspendue")
     COMPLETED = "209", _("Complétée")
-    REFUSED = "210", _("Refusée")
+    REFUSED = "210", pgettext_lazy("e-invoice lifecycle", "Refusée")
     PAYMENT_SENT = "211", _("Paiement transmis")
     PAID = "212", _("Encaissée")
     REJECTED = "213", _("Rejetée")
@@ -56,7 +57,8 @@ class Platform(models.Model):
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("nom"), max_length=100)
-    adapter = models.CharField(_("connecteur"), max_length=30, default="file_exchange")
+    adapter = models.CharField(_("connecteur"), max_length=30, default="file_exchange",
+                               choices=[("file_exchange", _("Échange de fichiers"))])
     exchange_dir = models.CharField(_("dossier d'échange"), max_length=300, blank=True,
                                     help_text=_("Vide : <données>/einvoicing/<code>"))
     is_default = models.BooleanField(_("plateforme par défaut"), default=False)
@@ -76,6 +78,7 @@ class DeliveryState(models.TextChoices):
 
     PENDING = "pending", _("À déposer")
     BLOCKED = "blocked", _("À compléter avant dépôt")
+    DEPOSITING = "depositing", _("En cours de dépôt")
     DEPOSITED = "deposited", _("Déposée")
     IN_PROGRESS = "in_progress", _("En cours")
     REFUSED = "refused", _("Refusée ou rejetée")
@@ -128,7 +131,8 @@ class LifecycleEvent(models.Model):
     by_operator = models.BooleanField(default=False)  # False: read from the platform's status file
     reason_code = models.CharField(_("code motif"), max_length=20, blank=True)
     reason = models.CharField(_("motif"), max_length=500, blank=True)
-    # The platform's message id (or ours): the same status file read twice is recorded once.
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2, null=True, blank=True)  # 212
+    # The platform's message id (prefixed with its code), or ours: the same status file read twice is recorded once.
     message_id = models.CharField(max_length=100, unique=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 

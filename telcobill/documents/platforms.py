@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 STATUS_CODES = {str(code) for code in range(200, 214)}
@@ -42,6 +44,7 @@ class StatusReport:
     reason_code: str = ""
     reason: str = ""
     source: str = ""  # the file (or message) it came from
+    amount: Decimal | None = None  # 212 Encaissée: the amount collected
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class FileExchange:
         """Tell the platform a status the operator owns (212 Encaissée for services)."""
         body = {"message_id": report.message_id, "document": report.document, "status": report.status,
                 "at": report.at.isoformat(), "reason_code": report.reason_code, "reason": report.reason}
+        if report.amount is not None:
+            body["amount"] = f"{report.amount:.2f}"
         name = f"{report.document.replace('/', '_')}.{report.status}.json"
         return _write_atomic(self.outbox / name, json.dumps(body, ensure_ascii=False, indent=1).encode())
 
@@ -119,14 +124,27 @@ def parse_status(data: bytes, source: str) -> StatusReport | BadStatus:
     if body["status"] in ("210", "213") and not str(body.get("reason") or body.get("reason_code") or "").strip():
         return BadStatus(source, f"{source}: a refusal (status {body['status']}) must give 'reason' or "
                                  "'reason_code'")
+    amount = None
+    if body.get("amount") not in (None, ""):
+        try:
+            amount = Decimal(str(body["amount"]))
+        except InvalidOperation:
+            return BadStatus(source, f"{source}: field 'amount' is {body['amount']!r}, expected an amount like 120.00")
     return StatusReport(message_id=body["message_id"].strip(), document=body["document"].strip(),
                         status=body["status"], at=at, reason_code=str(body.get("reason_code") or "")[:20],
-                        reason=str(body.get("reason") or "")[:500], source=source)
+                        reason=str(body.get("reason") or "")[:500], source=source, amount=amount)
 
 
 def _write_atomic(target: Path, payload: bytes) -> Path:
+    """Write then rename: the platform never sees half a file, and two writers never share a
+    temporary file (each has its own name)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(payload)
-    os.replace(partial, target)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(payload)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return target

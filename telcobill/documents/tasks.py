@@ -20,7 +20,7 @@ def render_documents_task(invoice_ids: list[int]) -> int:
 def deliver_documents_task(invoice_ids: list[int]) -> int:
     """Business documents to their plateforme agréée, after the issuing transaction committed."""
     prepare_deliveries(invoice_ids)
-    return deposit_pending()
+    return deposit_pending(invoice_ids)
 
 
 @task()

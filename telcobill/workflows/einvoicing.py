@@ -9,31 +9,39 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from telcobill.billing.models import Invoice
 from telcobill.documents.services import delivery as deliveries
-from telcobill.payments.models import Allocation
+from telcobill.payments.models import Allocation, EntryKind
 from telcobill.payments.services import ledger
 
 
-def paid_on(invoice: Invoice) -> date | None:
-    """The day the ledger says the invoice was paid in full (its last allocation), or None."""
-    if ledger.open_amount(invoice) != 0:
-        return None
-    return Allocation.objects.filter(target__invoice=invoice).aggregate(day=Max("on"))["day"] or invoice.issue_date
+def collected(invoice: Invoice) -> tuple[Decimal, date | None]:
+    """What payments (not credit notes, not write-offs) brought in for the invoice, net of returned
+    payments, and the day of the last one."""
+    rows = Allocation.objects.filter(target__invoice=invoice, target__kind=EntryKind.INVOICE,
+                                     source__kind=EntryKind.PAYMENT)
+    totals = rows.aggregate(total=Sum("amount"), last=Max("on", filter=Q(amount__gt=0)))
+    return totals["total"] or Decimal("0.00"), totals["last"]
 
 
 def report_paid(*, now: datetime | None = None) -> int:
-    """Report "212 Encaissée" once for each deposited invoice paid in full; returns how many."""
+    """Report "212 Encaissée" once for each deposited invoice settled with money coming in (an
+    invoice closed by a credit note or a write-off collected nothing); returns how many."""
     now = now or timezone.now()
     count = 0
     for delivery in deliveries.waiting_for_payment():
-        day = paid_on(delivery.invoice)
-        if day is not None and deliveries.report_paid(delivery, min(datetime.combine(day, time(12), tzinfo=UTC), now)):
-            count += 1
+        if ledger.open_amount(delivery.invoice) != 0:
+            continue
+        amount, day = collected(delivery.invoice)
+        if amount <= 0 or day is None:
+            continue
+        at = min(datetime.combine(day, time(12), tzinfo=UTC), now)
+        count += deliveries.report_paid(delivery, at, amount)
     return count
 
 

@@ -34,6 +34,7 @@ from lxml import etree
 from telcobill.billing.models import DocumentKind, Invoice, InvoiceLine, InvoiceStatus
 from telcobill.billing.totals import VatLine, compute_totals
 from telcobill.documents.models import EReport, EReportKind
+from telcobill.documents.services.delivery import default_platform, exchange_of
 from telcobill.errors import Invalid, NotAllowed
 from telcobill.money import CENT, ZERO, to_cents
 from telcobill.payments.models import Allocation, EntryKind
@@ -365,6 +366,18 @@ def produce(kind: str, period_start: date, *, force: bool = False, today: date |
     return report
 
 
+def deposit(report: EReport) -> EReport:
+    """Hand the report's file to the default platform (its outbox, `ereporting/`), once."""
+    platform = default_platform()
+    if platform is None or report.deposited_at is not None:
+        return report
+    content = (report_dir() / report.file_name).read_bytes()
+    exchange_of(platform).deposit(f"ereporting/{report.file_name}", content)
+    EReport.objects.filter(pk=report.pk).update(platform=platform, deposited_at=timezone.now())
+    report.refresh_from_db()
+    return report
+
+
 def _refuse_if_changed(report: EReport | None, sha256: str) -> None:
     if report is not None and report.sha256 and report.sha256 != sha256:
         raise NotAllowed(f"the {report.kind} report of {report.period_start} – {report.period_end} was produced "
@@ -388,7 +401,7 @@ def produce_due(today: date, *, since: date | None = None) -> list[EReport]:
         done = set(EReport.objects.filter(kind=kind).values_list("period_start", flat=True))
         for period in periods(since, today - timedelta(days=1), cadence_of(kind)):
             if period.end < today and period.start not in done:
-                produced.append(produce(kind, period.start, today=today))
+                produced.append(deposit(produce(kind, period.start, today=today)))
     return produced
 
 

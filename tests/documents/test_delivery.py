@@ -9,14 +9,19 @@ from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from facturx import get_xml_from_pdf
 from lxml import etree
 
-from telcobill.documents.models import Delivery, DeliveryState, LifecycleEvent
+from telcobill.billing.models import Invoice
+from telcobill.documents.models import Delivery, DeliveryState, LifecycleEvent, Platform
 from telcobill.documents.services import delivery as deliveries
+from telcobill.errors import NotAllowed
 from telcobill.payments.services import ledger
-from telcobill.workflows.einvoicing import report_paid
+from telcobill.workflows.einvoicing import report_paid, sync
+from telcobill.workflows.lines import activate_line
+from tests.factories import make_business
 
 
 def _status(platform, name, **body):
@@ -75,8 +80,10 @@ def test_a_refusal_waits_in_the_staff_queue_with_its_reason_and_is_deposited_aga
     [queued] = deliveries.refused_queue()
     assert queued.invoice == company
     assert queued.problem == "ROUTAGE_ERR — Adresse électronique inconnue de l'annuaire"
-    assert deliveries.what_to_do(queued) == ("Adresse électronique inconnue de l'annuaire : corrigez-la sur le "
-                                             "compte avec le client, puis déposez à nouveau.")
+    assert deliveries.what_to_do(queued) == ("Adresse électronique inconnue de l'annuaire : le client vérifie "
+                                             "son inscription à l'annuaire, puis déposez à nouveau ; si l'adresse "
+                                             "de la facture est fausse, corrigez le compte et émettez un avoir et "
+                                             "une nouvelle facture.")
     again = deliveries.redeposit(queued, by="sam@operator", now=datetime(2026, 11, 3, 10, tzinfo=UTC))
     assert (again.state, again.attempts, again.handled_by, again.handling_note) == (
         "deposited", 2, "sam@operator", "déposée à nouveau")
@@ -137,7 +144,64 @@ def test_the_operator_reports_encaissee_when_the_ledger_says_paid(delivered, pla
         "paid", "212", datetime(2026, 11, 24, 12, tzinfo=UTC))
     sent = json.loads((Path(platform.exchange_dir) / "outbox" / f"{company.number}.212.json").read_text())
     assert sent == {"message_id": f"telcobill-{company.number}-212", "document": company.number, "status": "212",
-                    "at": "2026-11-24T12:00:00+00:00", "reason_code": "", "reason": ""}
+                    "at": "2026-11-24T12:00:00+00:00", "reason_code": "", "reason": "",
+                    "amount": f"{company.total_gross:.2f}"}
+    assert LifecycleEvent.objects.get(delivery=delivery, status="212").amount == company.total_gross
+    # The buyer's approval, dated after the payment, arrives late: the document stays collected.
+    _status(platform, "late.json", message_id="PA-77", document=company.number, status="205",
+            at="2026-11-26T10:00:00+01:00")
+    deliveries.read_statuses()
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.status) == ("paid", "205")
+
+
+def test_an_invoice_settled_by_a_credit_note_collected_nothing_no_encaissee(delivered, platform):
+    from telcobill.workflows.credit_note import credit_invoice
+
+    company = delivered["company"]
+    credit_invoice(company.number, reason="Geste commercial")  # the whole invoice credited
+    assert ledger.open_amount(company) == 0
+    assert report_paid() == 0
+    assert not LifecycleEvent.objects.filter(status="212").exists()
+
+
+def test_a_refusal_about_the_document_itself_is_not_deposited_again(delivered, platform):
+    company = delivered["company"]
+    _status(platform, "refus.json", message_id="PA-9", document=company.number, status="210",
+            at="2026-11-03T08:30:00+01:00", reason_code="SIRET_ERR", reason="SIRET inconnu")
+    deliveries.read_statuses()
+    [queued] = deliveries.refused_queue()
+    with pytest.raises(NotAllowed, match="SIRET erroné : corrigez-le sur le compte, puis émettez un avoir"):
+        deliveries.redeposit(queued, by="sam")
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == ("refused", 1)
+
+
+def test_a_delivery_is_deposited_once_even_when_two_workers_ask(delivered, platform):
+    """The second worker finds the delivery claimed (a conditional UPDATE) and deposits nothing."""
+    invoice = delivered["company"]
+    delivery = Delivery.objects.get(invoice=invoice)
+    Delivery.objects.filter(pk=delivery.pk).update(state="pending")
+    stale = Delivery.objects.get(pk=delivery.pk)  # what a second worker read before the first claimed it
+    assert deliveries.deposit(Delivery.objects.get(pk=delivery.pk)) is not None
+    assert deliveries.deposit(stale) is None
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 2
+
+
+def test_documents_issued_before_e_invoicing_began_are_not_delivered(catalogue, bill, settings, tmp_path):
+    """A first platform set up later: the business documents since the start date go, not the history."""
+    company = make_business("Menuiserie Atlantique SAS")
+    activate_line(account=company, msisdn="0698765432", plan_code="PRO", on=date(2026, 10, 1))
+    bill("2026-11")  # no platform yet: nothing delivered
+    invoice = Invoice.objects.get(billing_account=company)
+    Platform.objects.create(code="pa-test", name="PA de test", exchange_dir=str(tmp_path / "pa"), is_default=True)
+    settings.EINVOICING = {**settings.EINVOICING, "since": date(2026, 11, 2)}
+    assert deliveries.pending_business_documents() == []
+    assert deliveries.prepare_deliveries([invoice.pk]) == 0
+    settings.EINVOICING = {**settings.EINVOICING, "since": date(2026, 9, 1)}
+    assert deliveries.pending_business_documents() == [invoice.pk]
+    assert sync().deposited == 1
+
 
 
 def test_the_cli_syncs_lists_the_queue_and_prints_a_timeline(delivered, platform):

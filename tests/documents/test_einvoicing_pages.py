@@ -63,8 +63,9 @@ def test_the_dashboard_counts_the_refused_documents_and_the_queue_says_what_to_d
     assert "ROUTAGE_ERR — Adresse inconnue de l'annuaire" in queue
     delivery = Delivery.objects.get(invoice=refused)
     detail = _text(staff.get(reverse("admin:documents_delivery_change", args=[delivery.pk])))
-    assert ("Adresse électronique inconnue de l'annuaire : corrigez-la sur le compte avec le client, puis déposez "
-            "à nouveau.") in detail
+    assert ("Adresse électronique inconnue de l'annuaire : le client vérifie son inscription à l'annuaire, puis "
+            "déposez à nouveau ; si l'adresse de la facture est fausse, corrigez le compte et émettez un avoir et une "
+            "nouvelle facture.") in detail
     assert "Reçue par la plateforme" in detail and "Déposée" in detail
 
 
@@ -146,3 +147,19 @@ def test_staff_read_the_e_reporting_and_hand_a_print_batch_to_the_mail_house(sta
     batch.refresh_from_db()
     assert batch.sent_by == "facturation@telcobill.invalid" and batch.sent_at is not None
     assert EReport.objects.count() == 1
+
+
+def test_another_customer_sees_neither_the_document_nor_its_lifecycle(client, refused, delivered):
+    stranger = person("direction@cabinet-durand.example", delivered["ubl"].billing_account.customer, Role.HOLDER)
+    client.force_login(stranger)
+    for route in ("portal:invoice", "portal:invoice_ubl", "portal:invoice_pdf", "portal:invoice_xml"):
+        assert client.get(reverse(route, args=[refused.number])).status_code == 404
+    client.logout()
+    token = client.post("/api/v1/app/token", {"identifier": "direction@cabinet-durand.example", "password": PASSWORD,
+                                              "device": "Pixel 8"}, content_type="application/json").json()["token"]
+    for path in (f"/invoices/{refused.number}", f"/invoices/{refused.number}/ubl"):
+        assert client.get(f"/api/v1/app{path}", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
+    # Their own document, and its lifecycle, they do see.
+    own = delivered["ubl"]
+    detail = client.get(f"/api/v1/app/invoices/{own.number}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [e["status"] for e in detail["einvoice"]["events"]] == ["200"]

@@ -239,6 +239,21 @@ def test_every_period_over_is_produced_once(books, settings):
     assert all(ereporting.check(report) == [] for report in EReport.objects.all())
 
 
+def test_each_report_produced_is_handed_to_the_platform_once(books, tmp_path):
+    from pathlib import Path
+
+    from telcobill.documents.models import Platform
+
+    platform = Platform.objects.create(code="pa-test", name="PA de test", exchange_dir=str(tmp_path / "pa"),
+                                       is_default=True)
+    [first, second] = ereporting.produce_due(date(2026, 11, 21))
+    outbox = Path(platform.exchange_dir) / "outbox" / "ereporting"
+    assert sorted(p.name for p in outbox.iterdir()) == sorted([first.file_name, second.file_name])
+    assert (outbox / first.file_name).read_bytes() == (ereporting.report_dir() / first.file_name).read_bytes()
+    assert (first.platform, second.platform) == (platform, platform) and first.deposited_at is not None
+    assert ereporting.deposit(first).deposited_at == first.deposited_at  # once
+
+
 def test_monthly_cadence_reports_transactions_by_month(books, settings):
     settings.EINVOICING = {**settings.EINVOICING, "ereporting_cadence": "month"}
     report = ereporting.produce("transactions", date(2026, 11, 1), today=date(2026, 12, 1))

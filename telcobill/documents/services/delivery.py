@@ -12,8 +12,9 @@ document waits in the staff queue (`refused_queue`) with the platform's reason a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from telcobill.errors import NotAllowed, NotFound
 
 from ..models import Delivery, DeliveryState, LifecycleEvent, LifecycleStatus, Platform
 from ..platforms import BadStatus, FileExchange, StatusReport
+from ..validation import fatal, validate_ubl
 from .render import pdf_of
 from .xml import file_of, ubl_of
 
@@ -45,13 +47,16 @@ STATE_OF_STATUS = {
 WHAT_TO_DO = {
     "ADR_ERR": _("Adresse de facturation erronée : corrigez-la sur le compte, puis émettez un avoir et une "
                  "nouvelle facture."),
-    "ROUTAGE_ERR": _("Adresse électronique inconnue de l'annuaire : corrigez-la sur le compte avec le client, "
-                     "puis déposez à nouveau."),
-    "CODE_ROUTAGE_ERR": _("Code de routage erroné : corrigez l'adresse électronique du compte, puis déposez à "
-                          "nouveau."),
+    "ROUTAGE_ERR": _("Adresse électronique inconnue de l'annuaire : le client vérifie son inscription à "
+                     "l'annuaire, puis déposez à nouveau ; si l'adresse de la facture est fausse, corrigez le compte "
+                     "et émettez un avoir et une nouvelle facture."),
+    "CODE_ROUTAGE_ERR": _("Code de routage inconnu de l'annuaire : le client vérifie son inscription, puis déposez "
+                          "à nouveau ; si le code de la facture est faux, corrigez le compte et émettez un avoir et "
+                          "une nouvelle facture."),
     "SIRET_ERR": _("SIRET erroné : corrigez-le sur le compte, puis émettez un avoir et une nouvelle facture."),
-    "DEST_INC": _("Destinataire inconnu : vérifiez le SIREN et l'adresse électronique du client, puis déposez à "
-                  "nouveau."),
+    "DEST_INC": _("Destinataire inconnu : le client vérifie son inscription à l'annuaire, puis déposez à nouveau ; "
+                  "si le SIREN de la facture est faux, corrigez le compte et émettez un avoir et une nouvelle "
+                  "facture."),
     "DOUBLON": _("Doublon signalé par la plateforme : vérifiez qu'elle a bien la facture, rien d'autre à faire."),
     "MONTANTTOTAL_ERR": _("Montant contesté : vérifiez avec le client ; si la facture est fausse, émettez un "
                           "avoir."),
@@ -61,17 +66,28 @@ WHAT_TO_DO = {
     "NON_CONFORME": _("Fichier refusé par la plateforme : vérifiez la validation du document, puis déposez à "
                       "nouveau."),
 }
-DEFAULT_WHAT_TO_DO = _("Contactez le client ; si la facture est fausse, émettez un avoir, sinon déposez-la à "
-                       "nouveau.")
+DEFAULT_WHAT_TO_DO = _("Contactez le client ; si la facture est fausse, émettez un avoir et une nouvelle facture.")
+# The refusals a new deposit of the same document can cure (the directory or the file was at
+# fault, not the document); for the others the document itself is wrong, and it never changes.
 REDEPOSITABLE = {"ROUTAGE_ERR", "CODE_ROUTAGE_ERR", "DEST_INC", "NON_CONFORME"}
+
+
+def _last_refusal(delivery: Delivery) -> LifecycleEvent | None:
+    return delivery.events.filter(status__in=["210", "213"]).order_by("at", "pk").last()
 
 
 def what_to_do(delivery: Delivery) -> str:
     if delivery.state == DeliveryState.BLOCKED:
-        return str(_("Complétez le compte de facturation (SIREN, adresse électronique), puis déposez."))
-    last = delivery.events.filter(status__in=["210", "213"]).last()
-    code = last.reason_code if last else ""
-    return str(WHAT_TO_DO.get(code, DEFAULT_WHAT_TO_DO))
+        return str(_("Le document ne peut pas être déposé tel quel : complétez le compte de facturation, puis "
+                     "émettez un avoir et une nouvelle facture."))
+    last = _last_refusal(delivery)
+    return str(WHAT_TO_DO.get(last.reason_code if last else "", DEFAULT_WHAT_TO_DO))
+
+
+def can_redeposit(delivery: Delivery) -> bool:
+    """A refused document may go again when the refusal was about routing or the file, not its content."""
+    last = _last_refusal(delivery)
+    return delivery.state == DeliveryState.REFUSED and last is not None and last.reason_code in REDEPOSITABLE
 
 
 def default_platform() -> Platform | None:
@@ -91,10 +107,15 @@ def exchange_of(platform: Platform) -> FileExchange:
 def _blocking_problem(invoice: Invoice) -> str:
     buyer = invoice.buyer
     if not buyer.get("siren"):
-        return "SIREN de l'acheteur manquant"
+        return str(_("SIREN de l'acheteur manquant"))
     if not buyer.get("electronic_address"):
-        return "adresse électronique de l'acheteur (BT-49) manquante"
+        return str(_("adresse électronique de l'acheteur (BT-49) manquante"))
     return ""
+
+
+def einvoicing_since():
+    """Documents issued before this day are not delivered (reception became mandatory on it)."""
+    return settings.EINVOICING["since"]
 
 
 def prepare_deliveries(invoice_ids: list[int]) -> int:
@@ -103,7 +124,8 @@ def prepare_deliveries(invoice_ids: list[int]) -> int:
     platform = default_platform()
     if platform is None:
         return 0
-    invoices = (Invoice.objects.filter(pk__in=invoice_ids, status=InvoiceStatus.ISSUED, delivery__isnull=True)
+    invoices = (Invoice.objects.filter(pk__in=invoice_ids, status=InvoiceStatus.ISSUED, delivery__isnull=True,
+                                       issue_date__gte=einvoicing_since())
                 .select_related("billing_account").order_by("pk"))
     created = 0
     for invoice in invoices:
@@ -135,31 +157,51 @@ def payload_of(delivery: Delivery) -> tuple[str, bytes]:
     return f"{stem}.pdf", pdf_of(invoice.number)
 
 
-def deposit(delivery: Delivery, *, now: datetime | None = None) -> Delivery:
-    """Drop the document in its platform's outbox and record "200 Déposée" (once per deposit)."""
+def _claim(delivery: Delivery, *states: str) -> bool:
+    """Take the delivery for one deposit: of two workers, one wins (a conditional UPDATE)."""
+    claimed = Delivery.objects.filter(pk=delivery.pk, state__in=states).update(state=DeliveryState.DEPOSITING)
+    return bool(claimed)
+
+
+def deposit(delivery: Delivery, *, now: datetime | None = None) -> Delivery | None:
+    """Drop the document in its platform's outbox and record "200 Déposée". A UBL that fails its
+    rule sets is blocked, not sent. Returns None if another worker is depositing it."""
     now = now or timezone.now()
     if delivery.state == DeliveryState.BLOCKED:
         raise NotAllowed(f"{delivery.invoice.number}: {delivery.problem}")
-    name, payload = payload_of(delivery)
-    exchange_of(delivery.platform).deposit(name, payload)
+    previous = delivery.state
+    if not _claim(delivery, DeliveryState.PENDING, DeliveryState.REFUSED):
+        return None
+    try:
+        name, payload = payload_of(delivery)
+        if delivery.syntax == EInvoiceSyntax.UBL:
+            # Drafts are validated in the syntax their account had; the account may have changed since.
+            blocking = fatal(validate_ubl(payload))
+            if blocking:
+                problem = "UBL : " + ", ".join(sorted({f.rule_id or "XSD" for f in blocking}))
+                Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.BLOCKED, problem=problem[:500])
+                delivery.refresh_from_db()
+                return delivery
+        exchange_of(delivery.platform).deposit(name, payload)
+    except BaseException:
+        Delivery.objects.filter(pk=delivery.pk).update(state=previous)
+        raise
     attempt = delivery.attempts + 1
     digest = hashlib.sha256(payload).hexdigest()[:16]
     with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(file_name=name, attempts=attempt, deposited_at=now, problem="")
         _record(delivery, StatusReport(message_id=f"telcobill-{delivery.invoice.number}-200-{attempt}-{digest}",
                                        document=delivery.invoice.number, status="200", at=now), by_operator=True)
-        Delivery.objects.filter(pk=delivery.pk).update(file_name=name, attempts=attempt, deposited_at=now,
-                                                       problem="")
     delivery.refresh_from_db()
     return delivery
 
 
-def deposit_pending(*, now: datetime | None = None) -> int:
-    """Deposit every delivery waiting for it; returns how many."""
-    count = 0
-    for delivery in Delivery.objects.filter(state=DeliveryState.PENDING).select_related("invoice", "platform"):
-        deposit(delivery, now=now)
-        count += 1
-    return count
+def deposit_pending(invoice_ids: list[int] | None = None, *, now: datetime | None = None) -> int:
+    """Deposit the deliveries waiting for it (those of `invoice_ids`, or all); returns how many."""
+    waiting = Delivery.objects.filter(state=DeliveryState.PENDING).select_related("invoice", "platform")
+    if invoice_ids is not None:
+        waiting = waiting.filter(invoice_id__in=invoice_ids)
+    return sum(bool(deposit(delivery, now=now)) for delivery in waiting.order_by("invoice__number"))
 
 
 # --- statuses ------------------------------------------------------------------------------
@@ -191,7 +233,8 @@ def read_statuses(platform: Platform | None = None) -> StatusRun:
                 exchange.done(bad)
                 continue
             with transaction.atomic():
-                if _record(delivery, item, by_operator=False):
+                # Two platforms may use the same message ids: each one's are its own.
+                if _record(delivery, replace(item, message_id=f"{each.code}:{item.message_id}"), by_operator=False):
                     run.recorded += 1
                 else:
                     run.duplicates += 1
@@ -205,11 +248,15 @@ def _record(delivery: Delivery, report: StatusReport, *, by_operator: bool) -> b
     _, created = LifecycleEvent.objects.get_or_create(
         message_id=report.message_id,
         defaults={"delivery": delivery, "status": report.status, "at": report.at, "by_operator": by_operator,
-                  "reason_code": report.reason_code, "reason": report.reason})
+                  "reason_code": report.reason_code, "reason": report.reason, "amount": report.amount})
     if not created:
         return False
     latest = delivery.events.order_by("-at", "-pk").first()
     update = {"status": latest.status, "status_at": latest.at, "state": STATE_OF_STATUS[latest.status]}
+    # Once collected, a document stays "Encaissée" whatever the platforms send late (a 205 dated
+    # after the payment): the money came in.
+    if latest.status != "212" and delivery.events.filter(status="212").exists():
+        update["state"] = DeliveryState.PAID
     if latest.status in ("210", "213"):
         update["problem"] = " — ".join(filter(None, [latest.reason_code, latest.reason]))[:500]
         update.update(handled_at=None, handled_by="", handling_note="")
@@ -226,11 +273,11 @@ def waiting_for_payment():
             .exclude(events__status=LifecycleStatus.PAID).select_related("invoice", "platform"))
 
 
-def report_paid(delivery: Delivery, at: datetime) -> bool:
-    """Record and tell the platform "212 Encaissée" (services: the seller owns that status); the
-    ledger's side is in workflows/einvoicing.py. False if it was reported already."""
+def report_paid(delivery: Delivery, at: datetime, amount: Decimal) -> bool:
+    """Record and tell the platform "212 Encaissée" with the amount collected (services: the seller
+    owns that status); the ledger's side is in workflows/einvoicing.py. False if reported already."""
     report = StatusReport(message_id=f"telcobill-{delivery.invoice.number}-212", document=delivery.invoice.number,
-                          status="212", at=at)
+                          status="212", at=at, amount=amount)
     with transaction.atomic():
         if not _record(delivery, report, by_operator=True):
             return False
@@ -240,8 +287,8 @@ def report_paid(delivery: Delivery, at: datetime) -> bool:
 
 def pending_business_documents() -> list[int]:
     """Issued business documents without a delivery yet (their task has not run, or failed)."""
-    return list(Invoice.objects.filter(status=InvoiceStatus.ISSUED, delivery__isnull=True, buyer__is_business=True)
-                .values_list("pk", flat=True))
+    return list(Invoice.objects.filter(status=InvoiceStatus.ISSUED, delivery__isnull=True, buyer__is_business=True,
+                                       issue_date__gte=einvoicing_since()).values_list("pk", flat=True))
 
 
 # --- the staff queue -----------------------------------------------------------------------
@@ -253,24 +300,26 @@ def refused_queue():
 
 
 def redeposit(delivery: Delivery, *, by: str, now: datetime | None = None) -> Delivery:
-    """Deposit a refused or rejected document again (after the account was corrected)."""
+    """Deposit a refused document again, when the refusal was about routing or the file (the
+    client registered in the directory, the platform read the file wrong); otherwise the document
+    itself is wrong, and a credit note and a new invoice are the way."""
     if delivery.state not in (DeliveryState.REFUSED, DeliveryState.BLOCKED):
         raise NotAllowed(f"{delivery.invoice.number} is not refused: nothing to deposit again")
-    if delivery.state == DeliveryState.BLOCKED:
-        problem = _blocking_problem(delivery.invoice)
-        if problem:
-            raise NotAllowed(f"{delivery.invoice.number}: {problem}")
-        Delivery.objects.filter(pk=delivery.pk).update(state=DeliveryState.PENDING, problem="")
-        delivery.state = DeliveryState.PENDING
+    if not can_redeposit(delivery):
+        raise NotAllowed(f"{delivery.invoice.number}: {what_to_do(delivery)}")
     deposited = deposit(delivery, now=now)
+    if deposited is None:
+        raise NotAllowed(f"{delivery.invoice.number} is being deposited already")
     Delivery.objects.filter(pk=delivery.pk).update(handled_at=now or timezone.now(), handled_by=by,
-                                                   handling_note="déposée à nouveau")
+                                                   handling_note=str(_("déposée à nouveau")))
     deposited.refresh_from_db()
     return deposited
 
 
 def mark_handled(delivery: Delivery, *, by: str, note: str) -> None:
     """Take a refused document out of the queue, saying what was done (e.g. "avoir AV2026-000012")."""
+    if delivery.state not in (DeliveryState.REFUSED, DeliveryState.BLOCKED):
+        raise NotAllowed(f"{delivery.invoice.number} is not refused: nothing to handle")
     if not note.strip():
         raise NotAllowed("say what was done (for example: avoir émis, client prévenu)")
     Delivery.objects.filter(pk=delivery.pk).update(handled_at=timezone.now(), handled_by=by,

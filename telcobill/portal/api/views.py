@@ -103,6 +103,7 @@ class LifecycleEventOut(Schema):
     label: str
     at: datetime
     reason: str
+    amount: Decimal | None  # 212 Encaissée: the amount collected
 
 
 class EInvoiceOut(Schema):
@@ -126,7 +127,8 @@ def invoice(request, number: str):
     delivery = einvoice_of(document)
     einvoice = delivery and {
         "platform": delivery.platform.name, "syntax": delivery.syntax, "state": delivery.state,
-        "events": [{"status": e.status, "label": e.get_status_display(), "at": e.at, "reason": e.reason}
+        "events": [{"status": e.status, "label": e.get_status_display(), "at": e.at, "reason": e.reason,
+                    "amount": e.amount}
                    for e in delivery.events.all()]}
     return {**_invoice_out(document, status), "corrects": document.corrects.number if document.corrects_id else None,
             "einvoice": einvoice,
