@@ -218,10 +218,11 @@ class EReportAdmin(ReadOnlyAdmin):
     total_net_ = labelled(EReport, "total_net", _("total HT"), show=euros)
     total_vat_ = labelled(EReport, "total_vat", _("TVA"), show=euros)
     sha256_ = labelled(EReport, "sha256", _("SHA-256 du fichier"))
-    list_display = ["period", "kind", "document_count", "total_net_", "total_vat_", "created_at_", "download"]
+    list_display = ["period", "kind", "version", "document_count", "total_net_", "total_vat_", "created_at_",
+                    "download"]
     list_filter = [("kind", titled(_("type")))]
-    fields = ["period", "kind", "siren", "document_count", "total_net_", "total_vat_", "per_rate", "sha256_",
-              "created_at_", "download"]
+    fields = ["period", "kind", "version", "replaces", "siren", "document_count", "total_net_", "total_vat_",
+              "per_rate", "sha256_", "created_at_", "deposited_at", "download"]
     readonly_fields = fields
 
     @admin.display(description=_("période"), ordering="period_start")

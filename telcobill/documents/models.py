@@ -167,17 +167,23 @@ class EReport(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     platform = models.ForeignKey(Platform, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    deposited_at = models.DateTimeField(null=True, blank=True)
+    deposited_at = models.DateTimeField(_("remis à la plateforme le"), null=True, blank=True)
+    # Data booked late into a reported period: a corrective version replaces the previous one whole.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replaced_by", verbose_name=_("remplace"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("e-reporting")
         verbose_name_plural = _("e-reporting")
-        ordering = ["-period_start", "kind"]
-        constraints = [models.UniqueConstraint(fields=["kind", "period_start"], name="one_ereport_per_period")]
+        ordering = ["-period_start", "kind", "-version"]
+        constraints = [models.UniqueConstraint(fields=["kind", "period_start", "version"],
+                                               name="one_ereport_per_period_version")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.period_start}–{self.period_end}"
+        version = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.get_kind_display()} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}{version}"
 
 
 # --- Paper on request ------------------------------------------------------------------------

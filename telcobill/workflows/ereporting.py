@@ -14,6 +14,7 @@ holds no timestamp, so the same stored documents always give the same bytes (doc
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import hashlib
 import os
 import tempfile
@@ -42,6 +43,8 @@ from telcobill.payments.models import Allocation, EntryKind
 CADENCES = ("decade", "month")
 START = date(2026, 9, 1)  # e-reporting starts on 1 September 2026 (RULES.md)
 OPERATION_CATEGORY = "TPS1"  # "prestations de services": all an operator bills
+# Periods reported over this many days ago are not re-examined for late data.
+CORRECTION_DAYS = 366
 REPORT_TYPES = {EReportKind.TRANSACTIONS: "10.3", EReportKind.PAYMENTS: "10.4"}
 NAMESPACE = "urn:telcobill:ereporting:flux10:1"
 CHUNK = 2000
@@ -113,13 +116,19 @@ class EReportData:
     count: int  # documents (10.3), or payments and reversals applied to an invoice (10.4)
     total_net: Decimal
     total_vat: Decimal
+    # A corrective report (data booked late into a period already reported) replaces the previous
+    # version of the period whole; version 1 is the first report.
+    version: int = 1
+    replaces: str = ""  # the SHA-256 of the version it replaces
 
     def totals_json(self) -> list[dict]:
         return [cell.as_json() for cell in self.totals]
 
     @property
     def file_name(self) -> str:
-        return f"{REPORT_TYPES[self.kind]}_{self.siren}_{self.period_start:%Y%m%d}_{self.period_end:%Y%m%d}.xml"
+        suffix = f"_v{self.version}" if self.version > 1 else ""
+        return (f"{REPORT_TYPES[self.kind]}_{self.siren}_{self.period_start:%Y%m%d}_{self.period_end:%Y%m%d}"
+                f"{suffix}.xml")
 
 
 def _vat_key(key: tuple[str, Decimal]) -> tuple[bool, Decimal, str]:
@@ -284,6 +293,9 @@ def to_xml(data: EReportData) -> bytes:
     etree.SubElement(period, "Start").text = data.period_start.isoformat()
     etree.SubElement(period, "End").text = data.period_end.isoformat()
     etree.SubElement(header, "Currency").text = "EUR"
+    if data.version > 1:  # a corrective report: it replaces the previous one of the period whole
+        etree.SubElement(header, "Version").text = str(data.version)
+        etree.SubElement(header, "Replaces", sha256=data.replaces)
     body = etree.SubElement(root, "Transactions" if data.kind == EReportKind.TRANSACTIONS else "Payments")
     for day, cells in data.days:
         category = etree.SubElement(etree.SubElement(body, "Day", date=day.isoformat()), "OperationCategory",
@@ -330,10 +342,25 @@ def _period(kind: str, period_start: date) -> Period:
     return period
 
 
-def produce(kind: str, period_start: date, *, force: bool = False, today: date | None = None) -> EReport:
+def _build(kind: str, period: Period, version: int = 1, replaces: str = "") -> tuple[EReportData, bytes]:
+    data, content = BUILDERS[kind](period.start, period.end)
+    if version > 1:
+        data = dataclasses.replace(data, version=version, replaces=replaces)
+        content = to_xml(data)
+    return data, content
+
+
+def latest(kind: str, period_start: date) -> EReport | None:
+    """The report in force for a period: its last version."""
+    return EReport.objects.filter(kind=kind, period_start=period_start).order_by("-version").first()
+
+
+def produce(kind: str, period_start: date, *, force: bool = False, today: date | None = None,
+            correct: bool = False) -> EReport:
     """Build the report of the period starting on `period_start`, write its file and record it.
-    Producing it again gives the same bytes and changes nothing; different bytes for a period
-    already reported are refused (the stored documents cannot change: something is wrong)."""
+    Producing it again gives the same bytes and changes nothing. When the stored data now give
+    other figures (a payment booked late into the period), `correct=True` records a corrective
+    version that replaces the previous one whole; without it the difference is refused."""
     period = _period(kind, period_start)
     today = today or timezone.localdate()
     if period.end >= today:
@@ -342,26 +369,30 @@ def produce(kind: str, period_start: date, *, force: bool = False, today: date |
     if kind == EReportKind.PAYMENTS and settings.OPERATOR["vat_on_debits"] and not force:
         raise NotAllowed("the operator opted for VAT on debits: no payments report is due (force to produce one)",
                          code="vat_on_debits")
-    data, content = BUILDERS[kind](period.start, period.end)
+    current = latest(kind, period.start)
+    version, replaces = 1, ""
+    if current is not None:
+        data, content = _build(kind, period, current.version, current.replaces.sha256 if current.replaces else "")
+        sha256 = hashlib.sha256(content).hexdigest()
+        if sha256 == current.sha256:
+            _write_atomically(report_dir() / data.file_name, content)
+            return current
+        if not correct:
+            _refuse_if_changed(current, sha256)
+        version, replaces = current.version + 1, current.sha256
+    data, content = _build(kind, period, version, replaces)
     sha256 = hashlib.sha256(content).hexdigest()
     fields = {"period_end": period.end, "siren": data.siren, "totals": data.totals_json(),
               "document_count": data.count, "total_net": data.total_net, "total_vat": data.total_vat,
-              "file_name": data.file_name, "sha256": sha256}
-    existing = EReport.objects.filter(kind=kind, period_start=period.start).first()
-    _refuse_if_changed(existing, sha256)
+              "file_name": data.file_name, "sha256": sha256, "replaces": current if version > 1 else None}
     _write_atomically(report_dir() / data.file_name, content)
-    if existing is not None and existing.sha256 == sha256:
-        return existing
     try:
         with transaction.atomic():
-            report, created = EReport.objects.select_for_update().get_or_create(
-                kind=kind, period_start=period.start, defaults=fields)
-            if not created:
-                _refuse_if_changed(report, sha256)
-                EReport.objects.filter(pk=report.pk).update(**fields)
-                report.refresh_from_db()
+            report, _ = EReport.objects.get_or_create(kind=kind, period_start=period.start, version=version,
+                                                      defaults=fields)
     except IntegrityError:  # produced concurrently: it must have given the same bytes
-        report = EReport.objects.get(kind=kind, period_start=period.start)
+        report = EReport.objects.get(kind=kind, period_start=period.start, version=version)
+    if report.sha256 != sha256:
         _refuse_if_changed(report, sha256)
     return report
 
@@ -382,7 +413,8 @@ def _refuse_if_changed(report: EReport | None, sha256: str) -> None:
     if report is not None and report.sha256 and report.sha256 != sha256:
         raise NotAllowed(f"the {report.kind} report of {report.period_start} – {report.period_end} was produced "
                          f"with SHA-256 {report.sha256}; the stored data now give {sha256}. Issued documents and "
-                         "payments never change: find out what did before anything is sent",
+                         "payments never change, but a payment may be booked late into a period: "
+                         "`telcobill ereporting due` sends a corrective version",
                          code="ereport_changed")
 
 
@@ -402,13 +434,24 @@ def produce_due(today: date, *, since: date | None = None) -> list[EReport]:
         for period in periods(since, today - timedelta(days=1), cadence_of(kind)):
             if period.end < today and period.start not in done:
                 produced.append(deposit(produce(kind, period.start, today=today)))
+        # Data booked late into a period already reported (a bank statement imported days after
+        # the payment): the period is reported again, whole, as a corrective version.
+        recent = (EReport.objects.filter(kind=kind, period_end__gte=today - timedelta(days=CORRECTION_DAYS))
+                  .values_list("period_start", flat=True).distinct())
+        for start in sorted(set(recent)):
+            before = latest(kind, start).version
+            report = produce(kind, start, today=today, correct=True, force=True)
+            if report.version > before:
+                produced.append(deposit(report))
     return produced
 
 
 def check(report: EReport) -> list[str]:
     """What differs between a recorded report (its totals, its file) and the same report built
-    again from the stored documents, to the cent. Empty: reproducible."""
-    data, content = BUILDERS[report.kind](report.period_start, report.period_end)
+    again from the stored documents, to the cent. Empty: reproducible. (A version replaced by a
+    corrective one differs by what was booked late: check the period's latest.)"""
+    period = Period(report.period_start, report.period_end)
+    data, content = _build(report.kind, period, report.version, report.replaces.sha256 if report.replaces else "")
     problems = []
     if report.siren != data.siren:
         problems.append(f"SIREN: {report.siren} recorded, {data.siren} now")

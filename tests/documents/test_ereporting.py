@@ -254,6 +254,28 @@ def test_each_report_produced_is_handed_to_the_platform_once(books, tmp_path):
     assert ereporting.deposit(first).deposited_at == first.deposited_at  # once
 
 
+def test_a_payment_booked_late_into_a_reported_period_is_sent_as_a_corrective_version(books, settings):
+    """A bank statement imported after the month was reported: the month is reported again, whole."""
+    settings.OPERATOR = {**settings.OPERATOR, "vat_on_debits": False}
+    first = [r for r in ereporting.produce_due(date(2026, 12, 1)) if r.kind == "payments"][0]
+    assert (first.version, first.total_net + first.total_vat) == (1, D("6.99") + D("59.99") + D("10.00"))
+    assert ereporting.produce_due(date(2026, 12, 2)) == []  # nothing late: nothing sent
+
+    ledger.record_payment(books.atelier.billing_account, amount=D("5.00"), on=date(2026, 11, 28),
+                          method="transfer", reference="VIR-A2", label="Virement reçu le 28")
+    [corrected] = ereporting.produce_due(date(2026, 12, 3))
+    assert (corrected.kind, corrected.period_start, corrected.version, corrected.replaces) == (
+        "payments", date(2026, 11, 1), 2, first)
+    assert corrected.total_net + corrected.total_vat == first.total_net + first.total_vat + D("5.00")
+    assert corrected.file_name == first.file_name.replace(".xml", "_v2.xml")
+    content = (ereporting.report_dir() / corrected.file_name).read_bytes()
+    assert f'<Version>2</Version>\n    <Replaces sha256="{first.sha256}"/>'.encode() in content
+    assert (ereporting.report_dir() / first.file_name).is_file()  # what was sent stays as it was
+    assert ereporting.check(corrected) == []
+    assert ereporting.produce_due(date(2026, 12, 4)) == []  # corrected once
+    assert ereporting.latest("payments", date(2026, 11, 1)) == corrected
+
+
 def test_monthly_cadence_reports_transactions_by_month(books, settings):
     settings.EINVOICING = {**settings.EINVOICING, "ereporting_cadence": "month"}
     report = ereporting.produce("transactions", date(2026, 11, 1), today=date(2026, 12, 1))

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if options["action"] == "produce":
             self.stdout.write(_line(ereporting.produce(options["kind"], period_start, force=options["force"])))
             return
-        report = EReport.objects.filter(kind=options["kind"], period_start=period_start).first()
+        report = ereporting.latest(options["kind"], period_start)
         if report is None:
             raise NotFound(f"no {options['kind']} report starts on {period_start}")
         problems = ereporting.check(report)
