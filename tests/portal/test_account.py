@@ -46,6 +46,19 @@ def test_the_holder_sees_their_details_and_each_billing_account(family, holder, 
         assert f'href="{route}"' in page
 
 
+def test_a_business_reads_where_and_how_its_e_invoices_are_received(stranger, stranger_account, signed_in):
+    stranger_account.einvoice_syntax = "ubl"
+    stranger_account.save()
+    page = re.sub(r"\s+", " ", signed_in(stranger).get(reverse("portal:account")).content.decode())
+    assert ("Facture électronique (plateforme agréée)</dt> <dd>Format : UBL 2.1<br> <span class=\"muted\">"
+            f"Adresse de réception : 552100554 · SIRET {stranger_account.siret}</span>") in page
+    assert "écrivez au service client : l'adresse doit être celle de l'annuaire." in page
+
+
+def test_an_individual_has_no_e_invoice_row(family, holder, signed_in):
+    assert "plateforme agréée" not in signed_in(holder).get(reverse("portal:account")).content.decode()
+
+
 def test_the_navigation_offers_mon_compte(family, holder, signed_in):
     page = signed_in(holder).get(reverse("portal:home")).content.decode()
     assert 'href="/compte/"' in page and "Mon compte" in page

@@ -58,26 +58,30 @@ def build_print_batch(cycle: str) -> PrintBatch:
     if run.status != BillRunStatus.ISSUED:
         raise NotAllowed(f"the bill run of {cycle} is not issued (status {run.status}): "
                          "paper is printed from issued documents only", code="bill_run_not_issued")
-    sent = PrintBatch.objects.filter(cycle=cycle, sent_at__isnull=False).first()
-    if sent is not None:
-        raise NotAllowed(f"the print batch of {cycle} was handed to the mail house on {sent.sent_at:%Y-%m-%d}; "
-                         "it is not built again", code="print_batch_sent")
-
-    folder = Path(settings.EINVOICING["print_dir"]) / cycle
-    pdf_path, manifest_path = folder / f"lot-{cycle}.pdf", folder / "manifest.csv"
-    placed, lot = _assemble(cycle, paper_documents(run))
-    absolute = Path(settings.DOCUMENTS_DIR)
-    if placed:
-        _write_atomically(absolute / pdf_path, lot)
-        _write_atomically(absolute / manifest_path, manifest(placed))
-    else:
-        # Every paper customer went paperless since an earlier build: no stale lot left to print.
-        for stale in (pdf_path, manifest_path):
-            (absolute / stale).unlink(missing_ok=True)
-    batch, _ = PrintBatch.objects.update_or_create(cycle=cycle, defaults=dict(
-        documents=len(placed), pages=sum(p.pages for p in placed), sheets=sum(p.sheets for p in placed),
-        pdf_path=str(pdf_path) if placed else "", pdf_sha256=hashlib.sha256(lot).hexdigest() if placed else "",
-        manifest_path=str(manifest_path) if placed else ""))
+    with transaction.atomic():
+        # The batch's row is locked while it is built: a hand-over waits, so the files handed over
+        # are the ones recorded (mark_sent updates the same row).
+        batch, _ = PrintBatch.objects.get_or_create(cycle=cycle)
+        batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.sent_at is not None:
+            raise NotAllowed(f"the print batch of {cycle} was handed to the mail house on {batch.sent_at:%Y-%m-%d}; "
+                             "it is not built again", code="print_batch_sent")
+        folder = Path(settings.EINVOICING["print_dir"]) / cycle
+        pdf_path, manifest_path = folder / f"lot-{cycle}.pdf", folder / "manifest.csv"
+        placed, lot = _assemble(cycle, paper_documents(run))
+        absolute = Path(settings.DOCUMENTS_DIR)
+        if placed:
+            _write_atomically(absolute / pdf_path, lot)
+            _write_atomically(absolute / manifest_path, manifest(placed))
+        else:
+            # Every paper customer went paperless since an earlier build: no stale lot left to print.
+            for stale in (pdf_path, manifest_path):
+                (absolute / stale).unlink(missing_ok=True)
+        PrintBatch.objects.filter(pk=batch.pk).update(
+            documents=len(placed), pages=sum(p.pages for p in placed), sheets=sum(p.sheets for p in placed),
+            pdf_path=str(pdf_path) if placed else "", pdf_sha256=hashlib.sha256(lot).hexdigest() if placed else "",
+            manifest_path=str(manifest_path) if placed else "")
+    batch.refresh_from_db()
     return batch
 
 
