@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from telcobill.files import write_atomically
 
 STATUS_CODES = {str(code) for code in range(200, 214)}
 
@@ -67,7 +68,7 @@ class FileExchange:
 
     def deposit(self, file_name: str, payload: bytes) -> Path:
         """Drop a document in the outbox, atomically (the platform never picks half a file)."""
-        return _write_atomic(self.outbox / file_name, payload)
+        return write_atomically(self.outbox / file_name, payload)
 
     def report_status(self, report: StatusReport) -> Path:
         """Tell the platform a status the operator owns (212 Encaissée for services)."""
@@ -76,7 +77,7 @@ class FileExchange:
         if report.amount is not None:
             body["amount"] = f"{report.amount:.2f}"
         name = f"{report.document.replace('/', '_')}.{report.status}.json"
-        return _write_atomic(self.outbox / name, json.dumps(body, ensure_ascii=False, indent=1).encode())
+        return write_atomically(self.outbox / name, json.dumps(body, ensure_ascii=False, indent=1).encode())
 
     # --- platform -> operator ----------------------------------------------------------------
 
@@ -92,7 +93,7 @@ class FileExchange:
         source = self.statuses / item.source
         if isinstance(item, BadStatus):
             target = self.statuses / "rejected" / item.source
-            _write_atomic(target.with_name(target.name + ".error.txt"), (item.error + "\n").encode())
+            write_atomically(target.with_name(target.name + ".error.txt"), (item.error + "\n").encode())
         else:
             target = self.statuses / "processed" / item.source
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -133,18 +134,3 @@ def parse_status(data: bytes, source: str) -> StatusReport | BadStatus:
     return StatusReport(message_id=body["message_id"].strip(), document=body["document"].strip(),
                         status=body["status"], at=at, reason_code=str(body.get("reason_code") or "")[:20],
                         reason=str(body.get("reason") or "")[:500], source=source, amount=amount)
-
-
-def _write_atomic(target: Path, payload: bytes) -> Path:
-    """Write then rename: the platform never sees half a file, and two writers never share a
-    temporary file (each has its own name)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
-    return target

@@ -16,8 +16,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import hashlib
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ from telcobill.billing.totals import VatLine, compute_totals
 from telcobill.documents.models import EReport, EReportKind
 from telcobill.documents.services.delivery import default_platform, exchange_of
 from telcobill.errors import Invalid, NotAllowed
+from telcobill.files import write_atomically
 from telcobill.money import CENT, ZERO, to_cents
 from telcobill.payments.models import Allocation, EntryKind
 
@@ -313,20 +312,6 @@ def report_dir() -> Path:
     return Path(settings.EINVOICING["dir"]) / "ereporting"
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --- Use cases --------------------------------------------------------------------------------
 
 BUILDERS = {EReportKind.TRANSACTIONS: build_transactions_report, EReportKind.PAYMENTS: build_payments_report}
@@ -375,7 +360,7 @@ def produce(kind: str, period_start: date, *, force: bool = False, today: date |
         data, content = _build(kind, period, current.version, current.replaces.sha256 if current.replaces else "")
         sha256 = hashlib.sha256(content).hexdigest()
         if sha256 == current.sha256:
-            _write_atomically(report_dir() / data.file_name, content)
+            write_atomically(report_dir() / data.file_name, content)
             return current
         if not correct:
             _refuse_if_changed(current, sha256)
@@ -385,7 +370,7 @@ def produce(kind: str, period_start: date, *, force: bool = False, today: date |
     fields = {"period_end": period.end, "siren": data.siren, "totals": data.totals_json(),
               "document_count": data.count, "total_net": data.total_net, "total_vat": data.total_vat,
               "file_name": data.file_name, "sha256": sha256, "replaces": current if version > 1 else None}
-    _write_atomically(report_dir() / data.file_name, content)
+    write_atomically(report_dir() / data.file_name, content)
     try:
         with transaction.atomic():
             report, _ = EReport.objects.get_or_create(kind=kind, period_start=period.start, version=version,

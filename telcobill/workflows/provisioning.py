@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from telcobill.customers.models import ProvisioningOrder, ProvisioningStatus
+from telcobill.files import write_atomically
 
 
 def outbox_dir() -> Path:
@@ -31,10 +31,7 @@ def deliver_order(order_id: int) -> ProvisioningOrder:
             "effective_on": order.effective_on.isoformat(), "payload": order.payload,
             "created_at": order.created_at.isoformat()}
     target = outbox_dir() / f"{order.pk:010d}-{order.action}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".part")
-    partial.write_text(json.dumps(body, ensure_ascii=False, indent=2))
-    os.replace(partial, target)
+    write_atomically(target, json.dumps(body, ensure_ascii=False, indent=2).encode())
     ProvisioningOrder.objects.filter(pk=order.pk).update(status=ProvisioningStatus.SENT, sent_at=timezone.now(),
                                                          attempts=order.attempts + 1)
     order.refresh_from_db()

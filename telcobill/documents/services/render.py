@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from telcobill.billing.models import Invoice, InvoiceStatus
 from telcobill.errors import NotFound
+from telcobill.files import write_atomically
 
 from ..models import DocumentFile
 from ..pdf import render_pdf
@@ -35,9 +35,7 @@ def render_documents(invoice_ids: list[int]) -> int:
         relative = pdf_relative_path(invoice.number, invoice.issue_date)
         target = Path(settings.DOCUMENTS_DIR) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".pdf.part")
-        partial.write_bytes(pdf)
-        os.replace(partial, target)  # atomic: a reader never sees half a file
+        write_atomically(target, pdf)  # a reader never sees half a file
         DocumentFile.objects.filter(pk=file.pk).update(
             pdf_path=relative, pdf_sha256=hashlib.sha256(pdf).hexdigest(), rendered_at=timezone.now())
         count += 1
