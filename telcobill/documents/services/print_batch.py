@@ -9,11 +9,10 @@ block of each document already sits in the window of a DL envelope (templates/in
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import io
-import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -24,6 +23,8 @@ from django.utils import timezone
 from telcobill.billing.models import BillRun, BillRunStatus, DocumentKind, Invoice, InvoiceStatus
 from telcobill.customers.models import AuditEvent
 from telcobill.errors import Invalid, NotAllowed, NotFound
+from telcobill.files import write_atomically
+from telcobill.formats import french_amount, spreadsheet_writer
 
 from ..models import PrintBatch
 from .render import pdf_of
@@ -71,8 +72,8 @@ def build_print_batch(cycle: str) -> PrintBatch:
         placed, lot = _assemble(cycle, paper_documents(run))
         absolute = Path(settings.DOCUMENTS_DIR)
         if placed:
-            _write_atomically(absolute / pdf_path, lot)
-            _write_atomically(absolute / manifest_path, manifest(placed))
+            write_atomically(absolute / pdf_path, lot)
+            write_atomically(absolute / manifest_path, manifest(placed))
         else:
             # Every paper customer went paperless since an earlier build: no stale lot left to print.
             for stale in (pdf_path, manifest_path):
@@ -128,7 +129,7 @@ def manifest(placed: list[_Placed]) -> bytes:
     """The mail house's CSV, with telcobill's CSV conventions (docs/accounting.md): `;`, decimal
     commas, French titles, UTF-8 with a BOM, CRLF; one row per document, in the lot's order."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = spreadsheet_writer(out)
     writer.writerow(MANIFEST_COLUMNS)
     for sequence, p in enumerate(placed, start=1):
         buyer = p.invoice.buyer
@@ -137,22 +138,14 @@ def manifest(placed: list[_Placed]) -> bytes:
             sequence, p.invoice.number, p.invoice.billing_account.number, buyer.get("name", ""),
             address.get("line1", ""), address.get("line2", ""), address.get("postcode", ""), address.get("city", ""),
             address.get("country_code", "FR"), p.first_page, p.pages, p.sheets,
-            _amount(p.invoice), hashlib.sha256(p.pdf).hexdigest(),
+            french_amount(_signed_gross(p.invoice)), hashlib.sha256(p.pdf).hexdigest(),
         ])
     return out.getvalue().encode("utf-8-sig")
 
 
-def _amount(invoice: Invoice) -> str:
+def _signed_gross(invoice: Invoice) -> Decimal:
     # A credit note counts negative, as in every telcobill export (docs/accounting.md).
-    amount = -invoice.total_gross if invoice.kind == DocumentKind.CREDIT_NOTE else invoice.total_gross
-    return f"{amount:.2f}".replace(".", ",")
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-    partial.write_bytes(data)
-    os.replace(partial, target)  # the mail house's pickup never sees half a file
+    return -invoice.total_gross if invoice.kind == DocumentKind.CREDIT_NOTE else invoice.total_gross
 
 
 def mark_sent(cycle: str, by: str) -> PrintBatch:
