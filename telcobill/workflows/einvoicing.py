@@ -34,8 +34,10 @@ def report_paid(*, now: datetime | None = None) -> int:
     invoice closed by a credit note or a write-off collected nothing); returns how many."""
     now = now or timezone.now()
     count = 0
-    for delivery in deliveries.waiting_for_payment():
-        if ledger.open_amount(delivery.invoice) != 0:
+    waiting = list(deliveries.waiting_for_payment())
+    still_open = ledger.open_amounts(d.invoice_id for d in waiting)  # one read, not one per invoice
+    for delivery in waiting:
+        if still_open.get(delivery.invoice_id) != 0:
             continue
         amount, day = collected(delivery.invoice)
         if amount <= 0 or day is None:
