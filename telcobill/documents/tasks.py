@@ -10,10 +10,14 @@ from .services.render import render_documents
 
 @task()
 def render_documents_task(invoice_ids: list[int]) -> int:
-    """Render the PDFs, then archive what is rendered (the archive appends in number order)."""
-    count = render_documents(invoice_ids)
-    archive_pending()
-    return count
+    return render_documents(invoice_ids)
+
+
+@task()
+def archive_task() -> int:
+    """Archive what is rendered and not archived yet, once a bill run is issued (the nightly
+    `telcobill archive run` catches up on the rest: credit notes, renders that ran late)."""
+    return archive_pending()
 
 
 @task()

@@ -20,7 +20,7 @@ from telcobill.billing.services.report import build_report
 from telcobill.catalogue.snapshot import load_snapshot
 from telcobill.customers.models import BillingAccount
 from telcobill.documents.services.validate import DraftValidator
-from telcobill.documents.tasks import print_batch_task
+from telcobill.documents.tasks import archive_task, print_batch_task
 from telcobill.errors import NotAllowed
 from telcobill.usage.services.rating import rate_for_billing, usage_month_of
 from telcobill.usage.tasks import plan_advice_task
@@ -140,3 +140,6 @@ def _issue(run: BillRun, owner: str, *, clock, progress: Progress) -> None:
         transaction.on_commit(lambda: plan_advice_task.enqueue(), robust=True)
         # The customers on paper: one print batch for the mail house.
         transaction.on_commit(lambda: print_batch_task.enqueue(run.cycle), robust=True)
+        # Archived once for the run, not after each batch's render: the archive's scan of what is
+        # pending reads every issued document.
+        transaction.on_commit(lambda: archive_task.enqueue(), robust=True)

@@ -336,10 +336,10 @@ def test_two_workers_archiving_at_once_chain_each_document_once(issued):
     assert verify(2026).ok
 
 
-def test_the_render_task_after_the_issue_archives_the_documents(catalogue, bill):
+def test_the_bill_run_archives_its_documents_once_issued(catalogue, bill):
     activate_line(account=make_individual("Léa Dubois"), msisdn="0612345678", plan_code="PLAN-L",
                   on=date(2026, 10, 12))
-    bill("2026-11")  # the tasks run: render, then archive
+    bill("2026-11")  # the tasks run: each batch's render, then the run's archive
     assert list(ArchiveEntry.objects.values_list("series", "position", "reference")) == [
         ("F2026", 1, "F2026-000001")]
     assert verify().ok
