@@ -13,6 +13,7 @@ from telcobill.documents.models import EReport, PrintBatch
 from telcobill.documents.services.render import pdf_of
 from telcobill.documents.services.xml import ubl_of, xml_of
 from telcobill.errors import NotFound
+from telcobill.workflows.ereporting import report_dir
 
 from ..access import staff_page
 
@@ -24,34 +25,33 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@staff_page("billing.view_invoice")
-def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
+def _issued(fetch, number: str, content_type: str, filename: str) -> HttpResponse:
+    """An issued document's file, or 404 for a number that was never issued."""
     try:
-        return _attachment(pdf_of(number), "application/pdf", f"{number}.pdf")
+        return _attachment(fetch(number), content_type, filename)
     except NotFound as exc:
         raise Http404(exc.message) from None
+
+
+@staff_page("billing.view_invoice")
+def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    return _issued(pdf_of, number, "application/pdf", f"{number}.pdf")
 
 
 @staff_page("billing.view_invoice")
 def document_xml(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        return _attachment(xml_of(number), "application/xml", f"{number}-factur-x.xml")
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return _issued(xml_of, number, "application/xml", f"{number}-factur-x.xml")
 
 
 @staff_page("billing.view_invoice")
 def document_ubl(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        return _attachment(ubl_of(number), "application/xml", f"{number}-ubl.xml")
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return _issued(ubl_of, number, "application/xml", f"{number}-ubl.xml")
 
 
 @staff_page("documents.view_ereport")
 def ereport_file(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(EReport, pk=pk)
-    path = settings.EINVOICING["dir"] / "ereporting" / report.file_name
+    path = report_dir() / report.file_name
     if not report.file_name or not path.is_file():
         raise Http404("the e-reporting file is not on disk")
     return _attachment(path.read_bytes(), "application/xml", report.file_name)
