@@ -199,7 +199,7 @@ class PlatformAdmin(admin.ModelAdmin):
         """One default platform; where documents go is a sensitive change: audited."""
         super().save_model(request, obj, form, change)
         if obj.is_default:
-            Platform.objects.exclude(pk=obj.pk).update(is_default=False)
+            deliveries.make_default(obj)
         if form.changed_data:
             audit(request, "einvoice.platform_changed", f"Plateforme {obj.code} : {', '.join(form.changed_data)}",
                   platform=obj.code, fields=form.changed_data)

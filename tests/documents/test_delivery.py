@@ -224,3 +224,13 @@ def test_the_cli_syncs_lists_the_queue_and_prints_a_timeline(delivered, platform
     call_command("einvoicing", "timeline", company.number, stdout=out)
     assert out.getvalue() == ("2026-11-01 07:00  200 Déposée  (operator)\n"  # Paris time
                               "2026-11-03 08:30  210 Refusée  (pa-test) — DOUBLON Déjà reçue\n")
+
+
+def test_the_cli_adds_a_platform_and_makes_it_the_only_default(platform, tmp_path):
+    out = StringIO()
+    call_command("einvoicing", "platform", "pa-2", "--name", "Seconde PA", "--dir", str(tmp_path / "pa2"),
+                 "--default", stdout=out)
+    folder = tmp_path / "pa2"
+    assert out.getvalue() == f"added pa-2: outbox {folder / 'outbox'}, statuses {folder / 'statuses'}\n"
+    assert list(Platform.objects.filter(is_default=True).values_list("code", flat=True)) == ["pa-2"]
+    assert deliveries.default_platform().code == "pa-2"

@@ -94,6 +94,14 @@ def default_platform() -> Platform | None:
     return Platform.objects.filter(active=True).order_by("-is_default", "code").first()
 
 
+def make_default(platform: Platform) -> None:
+    """Deposit to this platform from now on: one default at a time."""
+    with transaction.atomic():
+        Platform.objects.exclude(pk=platform.pk).update(is_default=False)
+        Platform.objects.filter(pk=platform.pk).update(is_default=True)
+    platform.is_default = True
+
+
 def exchange_of(platform: Platform) -> FileExchange:
     """The platform's adapter (the file exchange is the only one shipped)."""
     if platform.adapter != "file_exchange":

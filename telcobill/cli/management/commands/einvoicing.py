@@ -43,8 +43,7 @@ class Command(BaseCommand):
             raise Invalid(f"platform code {code!r}: expected letters, digits and dashes")
         platform, created = Platform.objects.update_or_create(code=code, defaults={"name": name, "exchange_dir": dir})
         if default:
-            Platform.objects.exclude(pk=platform.pk).update(is_default=False)
-            Platform.objects.filter(pk=platform.pk).update(is_default=True)
+            deliveries.make_default(platform)
         exchange = deliveries.exchange_of(platform)
         self.stdout.write(f"{'added' if created else 'updated'} {code}: outbox {exchange.outbox}, "
                           f"statuses {exchange.statuses}")
