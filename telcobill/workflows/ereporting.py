@@ -7,8 +7,9 @@
   when the operator opted for VAT on debits (OPERATOR["vat_on_debits"]).
 
 Every amount comes from the documents' own VAT breakdown (computed per rate on their stored lines
-exactly as printed, `compute_totals`), never from a VAT recomputed on aggregated bases; the file
-holds no timestamp, so the same stored documents always give the same bytes (docs/ereporting.md).
+exactly as printed: `payments.services.accounting.printed_totals`, as the accounting exports do),
+never from a VAT recomputed on aggregated bases; the file holds no timestamp, so the same stored
+documents always give the same bytes (docs/ereporting.md).
 """
 
 from __future__ import annotations
@@ -17,11 +18,9 @@ import calendar
 import dataclasses
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -30,14 +29,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from telcobill.billing.models import DocumentKind, Invoice, InvoiceLine, InvoiceStatus
-from telcobill.billing.totals import VatLine, compute_totals
+from telcobill.billing.models import DocumentKind, Invoice, InvoiceStatus
+from telcobill.billing.totals import VatLine
 from telcobill.documents.models import EReport, EReportKind
 from telcobill.documents.services.delivery import default_platform, exchange_of
 from telcobill.errors import Invalid, NotAllowed
 from telcobill.files import write_atomically
 from telcobill.money import CENT, ZERO, to_cents
 from telcobill.payments.models import Allocation, EntryKind
+from telcobill.payments.services.accounting import chunks, printed_totals, vat_key
 
 CADENCES = ("decade", "month")
 START = date(2026, 9, 1)  # e-reporting starts on 1 September 2026 (RULES.md)
@@ -130,11 +130,6 @@ class EReportData:
                 f"{suffix}.xml")
 
 
-def _vat_key(key: tuple[str, Decimal]) -> tuple[bool, Decimal, str]:
-    category, rate = key
-    return category != "S", -rate, category  # as on invoices: standard first, highest rate first
-
-
 class _Sums:
     """The amounts of a period by (day, VAT category, rate); each `add` is one operation (a document,
     or a payment applied to an invoice) counted in its cell."""
@@ -153,42 +148,17 @@ class _Sums:
         by_day: dict[date, list[Cell]] = defaultdict(list)
         totals: dict[tuple[str, Decimal], list] = defaultdict(lambda: [ZERO, ZERO, 0])
         for (day, category, rate), (base, vat, count) in sorted(
-                self.cells.items(), key=lambda item: (item[0][0], _vat_key(item[0][1:]))):
+                self.cells.items(), key=lambda item: (item[0][0], vat_key(*item[0][1:]))):
             by_day[day].append(Cell(category, rate, base, vat, count))
             total = totals[category, rate]
             total[0], total[1], total[2] = total[0] + base, total[1] + vat, total[2] + count
         cells = tuple(Cell(category, rate, *totals[category, rate])
-                      for category, rate in sorted(totals, key=_vat_key))
+                      for category, rate in sorted(totals, key=lambda key: vat_key(*key)))
         return EReportData(kind, period.start, period.end, siren, tuple((d, tuple(c)) for d, c in by_day.items()),
                            cells, self.count, sum((c.base for c in cells), ZERO), sum((c.vat for c in cells), ZERO))
 
 
 # --- 10.3: consumer transactions --------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Line:
-    """What `compute_totals` reads of an invoice line."""
-
-    net_amount: Decimal
-    vat_category: str
-    vat_rate: Decimal
-
-
-def _breakdowns(invoice_ids: list[int]) -> dict[int, tuple[VatLine, ...]]:
-    """Each document's VAT breakdown, computed from its stored lines exactly as it was printed."""
-    lines: dict[int, list[_Line]] = defaultdict(list)
-    for invoice_id, net, category, rate in (InvoiceLine.objects.filter(invoice_id__in=invoice_ids)
-                                            .order_by("invoice_id", "position")
-                                            .values_list("invoice_id", "net_amount", "vat_category", "vat_rate")):
-        lines[invoice_id].append(_Line(net, category, rate))
-    return {pk: compute_totals(lines.get(pk, ())).vat_lines for pk in invoice_ids}
-
-
-def _chunks(rows: Iterable, size: int = CHUNK) -> Iterator[list]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
 
 def build_transactions_report(period_start: date, period_end: date) -> tuple[EReportData, bytes]:
     """10.3 over the documents issued to consumers from `period_start` to `period_end` included."""
@@ -197,12 +167,12 @@ def build_transactions_report(period_start: date, period_end: date) -> tuple[ERe
              .order_by("issue_date", "number")
              .values_list("pk", "number", "kind", "issue_date", "total_net", "total_vat", "buyer__is_business")
              .iterator(chunk_size=CHUNK))
-    for chunk in _chunks(heads):
+    for chunk in chunks(heads, CHUNK):
         # The buyer's kind is frozen on the document (its `buyer`), as the document printed it.
         chunk = [head for head in chunk if not head[6]]
-        breakdowns = _breakdowns([head[0] for head in chunk])
+        printed = printed_totals([head[0] for head in chunk])
         for pk, number, kind, day, total_net, total_vat, _ in chunk:
-            vat_lines = breakdowns[pk]
+            vat_lines = printed[pk].vat_lines
             if (sum((v.base for v in vat_lines), ZERO), sum((v.amount for v in vat_lines), ZERO)) != (total_net,
                                                                                                          total_vat):
                 raise ValueError(f"{number}: its lines do not add up to its stored totals (invariant 8 broken)")
@@ -246,8 +216,8 @@ def build_payments_report(period_start: date, period_end: date) -> tuple[EReport
     invoices = sorted(set(paid.filter(on__range=(period_start, period_end)).values_list("target__invoice_id",
                                                                                         flat=True)))
     sums = _Sums()
-    for chunk in _chunks(invoices):
-        breakdowns = _breakdowns(chunk)
+    for chunk in chunks(invoices, CHUNK):
+        breakdowns = {pk: totals.vat_lines for pk, totals in printed_totals(chunk).items()}
         so_far: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for invoice_id, on, amount in (paid.filter(target__invoice_id__in=chunk).order_by("pk")
                                        .values_list("target__invoice_id", "on", "amount")):
@@ -442,7 +412,7 @@ def check(report: EReport) -> list[str]:
         problems.append(f"SIREN: {report.siren} recorded, {data.siren} now")
     recorded = {(row["category"], Decimal(row["rate"])): row for row in report.totals}
     rebuilt = {(cell.category, cell.rate): cell.as_json() for cell in data.totals}
-    for key in sorted(set(recorded) | set(rebuilt), key=_vat_key):
+    for key in sorted(set(recorded) | set(rebuilt), key=lambda key: vat_key(*key)):
         was, now = recorded.get(key, {}), rebuilt.get(key, {})
         for field in ("base", "vat", "count"):
             if str(was.get(field)) != str(now.get(field)):

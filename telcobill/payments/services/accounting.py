@@ -76,7 +76,7 @@ def documents(start: date, end: date) -> Iterator[Document]:
              .values_list("pk", "number", "kind", "issue_date", "issued_at", "billing_account__number",
                           "billing_account__customer__number", "billing_account__customer__name")
              .iterator(chunk_size=CHUNK))
-    for chunk in _chunks(heads, CHUNK):
+    for chunk in chunks(heads, CHUNK):
         parts = _parts([head[0] for head in chunk])
         for pk, number, kind, issue_date, issued_at, account, customer, name in chunk:
             recorded_on = max(issue_date, timezone.localdate(issued_at)) if issued_at else issue_date
@@ -92,6 +92,12 @@ def _parts(invoice_ids: list[int]) -> dict[int, tuple[Part, ...]]:
     return {invoice_id: tuple(Part(row["section"], row["vat_category"], row["vat_rate"], to_cents(row["net"]))
                               for row in rows)
             for invoice_id, rows in groupby(sums, key=lambda row: row["invoice_id"])}
+
+
+def printed_totals(invoice_ids: list[int]) -> dict[int, Totals]:
+    """Each document's totals and VAT breakdown as it printed them (VAT per rate on its lines' sums)."""
+    parts = _parts(invoice_ids)
+    return {pk: compute_totals(parts.get(pk, ())) for pk in invoice_ids}
 
 
 def vat_key(category: str, rate: Decimal) -> tuple[bool, Decimal, str]:
@@ -210,7 +216,7 @@ def payments_journal(start: date, end: date) -> Iterator[PaymentRow]:
             .values_list("pk", "on", "kind", "method", "reference", "label", "billing_account__customer__number",
                          "billing_account__customer__name", "billing_account__number", "amount", "reverses_id")
             .iterator(chunk_size=CHUNK))
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in chunks(rows, CHUNK):
         settled = _settled({row[10] or row[0] for row in chunk})
         for *fields, reverses_id in chunk:
             yield PaymentRow(*fields, settled=settled.get(reverses_id or fields[0], ()))
@@ -227,7 +233,8 @@ def _settled(sources: set[int]) -> dict[int, tuple[tuple[str, Decimal], ...]]:
     return {source: tuple(by_number.items()) for source, by_number in amounts.items()}
 
 
-def _chunks(rows: Iterable, size: int) -> Iterator[list]:
+def chunks(rows: Iterable, size: int) -> Iterator[list]:
+    """`rows` in lists of `size` (the last one shorter), streamed."""
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
